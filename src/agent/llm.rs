@@ -1,0 +1,412 @@
+//! The LLM engine: llama.cpp on a thread of its own, streaming tokens back.
+//!
+//! The model and its context are loaded once per process. Requests are served
+//! one at a time; each streams text pieces on a bounded channel and can be
+//! cancelled (barge-in) between tokens. The KV cache keeps the longest prefix
+//! that a new prompt shares with the previous one, so the system prompt is
+//! evaluated once and each turn only pays for the new words.
+
+use std::num::NonZeroU32;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::context::LlamaContext;
+use llama_cpp_2::llama_backend::LlamaBackend;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::LlamaToken;
+use tokio::sync::mpsc;
+
+use crate::config::LlmConfig;
+
+/// Requests that may wait for the engine. Callers wait (async) when it is full.
+const REQUEST_QUEUE: usize = 8;
+
+/// Text pieces buffered per request. When full the engine thread waits for
+/// the reader (speech synthesis), which keeps memory bounded.
+const PIECE_QUEUE: usize = 256;
+
+/// Prompt tokens evaluated per llama.cpp batch.
+const BATCH_TOKENS: usize = 512;
+
+/// Seed of the sampler, fixed so that the same prompt gives the same reply.
+const SAMPLER_SEED: u32 = 20_241_204;
+
+/// A chat message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub role: Role,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    System,
+    User,
+    Assistant,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::System => "system",
+            Role::User => "user",
+            Role::Assistant => "assistant",
+        }
+    }
+}
+
+/// What a generation streams back.
+#[derive(Debug, Clone)]
+pub enum LlmEvent {
+    /// A piece of the reply, valid UTF-8.
+    Text(String),
+    /// The reply is complete (or was cancelled, or hit the token limit).
+    Done(GenerationStats),
+    /// Generation failed; no more events follow.
+    Failed(String),
+}
+
+/// Timings of one generation.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GenerationStats {
+    pub prompt_tokens: usize,
+    /// Prompt tokens that had to be evaluated (not found in the KV cache).
+    pub evaluated_tokens: usize,
+    pub generated_tokens: usize,
+    pub prompt_ms: u64,
+    pub generation_ms: u64,
+    pub cancelled: bool,
+}
+
+/// Why the engine could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LlmError {
+    #[error("cannot load the LLM {path}: {message}")]
+    Load { path: String, message: String },
+    #[error("the LLM thread has stopped")]
+    Stopped,
+}
+
+struct Request {
+    messages: Vec<Message>,
+    max_tokens: usize,
+    cancel: Arc<AtomicBool>,
+    events: mpsc::Sender<LlmEvent>,
+}
+
+/// A handle to the LLM thread; cheap to clone.
+#[derive(Clone)]
+pub struct Llm {
+    requests: mpsc::Sender<Request>,
+}
+
+impl Llm {
+    /// Loads the model on a new thread and returns once it is ready.
+    pub fn load(path: &Path, config: &LlmConfig) -> Result<Llm, LlmError> {
+        let (requests, receiver) = mpsc::channel(REQUEST_QUEUE);
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let path_owned = path.to_path_buf();
+        let config = config.clone();
+        std::thread::Builder::new()
+            .name("llm".to_string())
+            .spawn(move || engine_thread(&path_owned, &config, receiver, ready_tx))
+            .map_err(|e| LlmError::Load {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Llm { requests }),
+            Ok(Err(message)) => Err(LlmError::Load {
+                path: path.display().to_string(),
+                message,
+            }),
+            Err(_) => Err(LlmError::Stopped),
+        }
+    }
+
+    /// Starts generating a reply to `messages`; pieces arrive on the returned channel.
+    pub async fn generate(
+        &self,
+        messages: Vec<Message>,
+        max_tokens: usize,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
+        let (events, receiver) = mpsc::channel(PIECE_QUEUE);
+        self.requests
+            .send(Request {
+                messages,
+                max_tokens,
+                cancel,
+                events,
+            })
+            .await
+            .map_err(|_| LlmError::Stopped)?;
+        Ok(receiver)
+    }
+
+    /// Evaluates a prompt without generating, so that its prefix is cached.
+    pub async fn warm(&self, messages: Vec<Message>) -> Result<GenerationStats, LlmError> {
+        let mut receiver = self
+            .generate(messages, 0, Arc::new(AtomicBool::new(false)))
+            .await?;
+        while let Some(event) = receiver.recv().await {
+            match event {
+                LlmEvent::Done(stats) => return Ok(stats),
+                LlmEvent::Failed(message) => {
+                    tracing::warn!(message, "warming the LLM prompt failed");
+                    return Err(LlmError::Stopped);
+                }
+                LlmEvent::Text(_) => {}
+            }
+        }
+        Err(LlmError::Stopped)
+    }
+}
+
+fn engine_thread(
+    path: &Path,
+    config: &LlmConfig,
+    mut requests: mpsc::Receiver<Request>,
+    ready: std::sync::mpsc::Sender<Result<(), String>>,
+) {
+    let loaded = (|| -> Result<_, String> {
+        let backend = LlamaBackend::init().map_err(|e| e.to_string())?;
+        let model = LlamaModel::load_from_file(&backend, path, &LlamaModelParams::default())
+            .map_err(|e| e.to_string())?;
+        Ok((backend, model))
+    })();
+    let (backend, model) = match loaded {
+        Ok(loaded) => loaded,
+        Err(message) => {
+            let _ = ready.send(Err(message));
+            return;
+        }
+    };
+    let template = match model.chat_template(None) {
+        Ok(template) => template,
+        Err(e) => {
+            let _ = ready.send(Err(format!("the model has no chat template: {e}")));
+            return;
+        }
+    };
+    let threads = i32::try_from(config.threads).unwrap_or(2);
+    let params = LlamaContextParams::default()
+        .with_n_ctx(NonZeroU32::new(config.context_tokens))
+        .with_n_batch(BATCH_TOKENS as u32)
+        .with_n_threads(threads)
+        .with_n_threads_batch(threads);
+    let context = match model.new_context(&backend, params) {
+        Ok(context) => context,
+        Err(e) => {
+            let _ = ready.send(Err(format!("cannot create a context: {e}")));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+
+    let mut engine = Engine {
+        model: &model,
+        template,
+        context,
+        cached: Vec::new(),
+        temperature: config.temperature,
+    };
+    while let Some(request) = requests.blocking_recv() {
+        let events = request.events.clone();
+        let outcome = engine.serve(&request);
+        let event = match outcome {
+            Ok(stats) => LlmEvent::Done(stats),
+            Err(message) => {
+                tracing::error!(message, "LLM generation failed");
+                engine.forget_cache();
+                LlmEvent::Failed(message)
+            }
+        };
+        let _ = events.blocking_send(event);
+    }
+}
+
+struct Engine<'m> {
+    model: &'m LlamaModel,
+    template: LlamaChatTemplate,
+    context: LlamaContext<'m>,
+    /// Tokens whose keys and values are in the KV cache, in order.
+    cached: Vec<LlamaToken>,
+    temperature: f32,
+}
+
+impl Engine<'_> {
+    fn forget_cache(&mut self) {
+        self.context.clear_kv_cache();
+        self.cached.clear();
+    }
+
+    fn serve(&mut self, request: &Request) -> Result<GenerationStats, String> {
+        let started = Instant::now();
+        let chat = request
+            .messages
+            .iter()
+            .map(|m| LlamaChatMessage::new(m.role.as_str().to_string(), m.content.clone()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("invalid message: {e}"))?;
+        let prompt = self
+            .model
+            .apply_chat_template(&self.template, &chat, true)
+            .map_err(|e| format!("cannot apply the chat template: {e}"))?;
+        // The chat template already holds the special tokens, so none are added
+        // and the ones in the text are parsed as special.
+        let tokens = self.model.vocab().tokenize(prompt.as_bytes(), false, true);
+        if tokens.is_empty() {
+            return Err("the prompt tokenized to nothing".to_string());
+        }
+        let n_ctx = self.context.n_ctx() as usize;
+        if tokens.len() + request.max_tokens + 1 > n_ctx {
+            return Err(format!(
+                "the prompt has {} tokens and the reply may take {}, more than the context of {n_ctx}; raise llm.context_tokens",
+                tokens.len(),
+                request.max_tokens
+            ));
+        }
+
+        let evaluated = self.evaluate_prompt(&tokens)?;
+        let prompt_ms = started.elapsed().as_millis() as u64;
+        let mut stats = GenerationStats {
+            prompt_tokens: tokens.len(),
+            evaluated_tokens: evaluated,
+            prompt_ms,
+            ..GenerationStats::default()
+        };
+        if request.max_tokens == 0 {
+            return Ok(stats);
+        }
+
+        let generation_started = Instant::now();
+        let mut sampler = self.sampler();
+        let mut pending_bytes: Vec<u8> = Vec::new();
+        let mut batch = LlamaBatch::new(1, 1);
+        loop {
+            if request.cancel.load(Ordering::Relaxed) {
+                stats.cancelled = true;
+                break;
+            }
+            if stats.generated_tokens >= request.max_tokens {
+                break;
+            }
+            let token = sampler.sample(&self.context, -1);
+            sampler.accept(token);
+            if self.model.vocab().is_eog(token) {
+                break;
+            }
+            stats.generated_tokens += 1;
+            pending_bytes.extend(self.model.vocab().token_to_piece(token, false, None));
+            let text = take_valid_utf8(&mut pending_bytes);
+            if !text.is_empty() && request.events.blocking_send(LlmEvent::Text(text)).is_err() {
+                // Nobody listens any more: the call ended.
+                stats.cancelled = true;
+                break;
+            }
+            batch.clear();
+            batch
+                .add(token, self.cached.len() as i32, &[0], true)
+                .map_err(|e| e.to_string())?;
+            self.context.decode(&mut batch).map_err(|e| format!("decode failed: {e}"))?;
+            self.cached.push(token);
+        }
+        stats.generation_ms = generation_started.elapsed().as_millis() as u64;
+        Ok(stats)
+    }
+
+    /// Brings the KV cache in line with `tokens` and leaves the logits of the
+    /// last token ready for sampling. Returns how many tokens were evaluated.
+    fn evaluate_prompt(&mut self, tokens: &[LlamaToken]) -> Result<usize, String> {
+        let shared = self
+            .cached
+            .iter()
+            .zip(tokens)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // The last prompt token is always evaluated again, for its logits.
+        let keep = shared.min(tokens.len().saturating_sub(1));
+        if keep < self.cached.len() {
+            self.context
+                .clear_kv_cache_seq(Some(0), Some(keep as u32), None)
+                .map_err(|e| e.to_string())?;
+            self.cached.truncate(keep);
+        }
+        let to_evaluate = &tokens[keep..];
+        let mut batch = LlamaBatch::new(BATCH_TOKENS, 1);
+        for (chunk_index, chunk) in to_evaluate.chunks(BATCH_TOKENS).enumerate() {
+            batch.clear();
+            let last_chunk = (chunk_index + 1) * BATCH_TOKENS >= to_evaluate.len();
+            for (i, &token) in chunk.iter().enumerate() {
+                let position = (self.cached.len()) as i32;
+                let logits = last_chunk && i + 1 == chunk.len();
+                batch.add(token, position, &[0], logits).map_err(|e| e.to_string())?;
+                self.cached.push(token);
+            }
+            if let Err(e) = self.context.decode(&mut batch) {
+                self.forget_cache();
+                return Err(format!("prompt evaluation failed: {e}"));
+            }
+        }
+        Ok(to_evaluate.len())
+    }
+
+    fn sampler(&self) -> LlamaSampler {
+        if self.temperature <= 0.0 {
+            return LlamaSampler::greedy();
+        }
+        LlamaSampler::chain_simple([
+            LlamaSampler::top_k(40),
+            LlamaSampler::top_p(0.9, 1),
+            LlamaSampler::temp(self.temperature),
+            LlamaSampler::dist(SAMPLER_SEED),
+        ])
+    }
+}
+
+/// Removes and returns the longest valid UTF-8 prefix, keeping an incomplete
+/// multi-byte character for the next token.
+fn take_valid_utf8(bytes: &mut Vec<u8>) -> String {
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => bytes.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        // An invalid sequence (not just an incomplete one): replace it.
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            bytes.clear();
+            return text;
+        }
+    };
+    let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+    bytes.drain(..valid);
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::take_valid_utf8;
+
+    #[test]
+    fn utf8_split_across_tokens_is_joined() {
+        let mut bytes = "très".as_bytes()[..3].to_vec();
+        assert_eq!(take_valid_utf8(&mut bytes), "tr");
+        assert_eq!(bytes.len(), 1);
+        bytes.extend_from_slice(&"très".as_bytes()[3..]);
+        assert_eq!(take_valid_utf8(&mut bytes), "ès");
+        assert!(bytes.is_empty());
+    }
+
+    #[test]
+    fn invalid_bytes_are_replaced_not_kept() {
+        let mut bytes = vec![b'a', 0xFF, b'b'];
+        assert_eq!(take_valid_utf8(&mut bytes), "a\u{FFFD}b");
+        assert!(bytes.is_empty());
+    }
+}

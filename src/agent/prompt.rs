@@ -1,0 +1,154 @@
+//! The prompt: instructions and facts from the business profile, then the conversation.
+//!
+//! The system message starts with everything that stays the same across
+//! calls (instructions and profile facts) so the LLM engine's KV cache can
+//! reuse it; what changes per call (the time, the caller's language) comes last.
+
+use crate::profile::BusinessProfile;
+
+use super::llm::{Message, Role};
+
+/// Caller and box turns kept in the prompt. Older ones are dropped so the
+/// prompt stays within the context window on long calls.
+const MAX_HISTORY_MESSAGES: usize = 16;
+
+/// Builds the stable part of the system message from the profile.
+pub fn instructions(profile: &BusinessProfile) -> String {
+    let mut text = format!(
+        "You are the telephone receptionist of {name}. You are speaking with a caller on the phone.\n\
+         Rules:\n\
+         - Reply in one to three short spoken sentences. No lists, no markdown, no emojis.\n\
+         - Answer only from the facts below. If the answer is not in the facts, say that you do not know \
+         and offer to take a message for a callback.\n\
+         - Never invent a price, an opening hour, a name, an address or an appointment.\n\
+         - Reply in the language the caller speaks.\n\
+         \n\
+         Facts about {name}:\n",
+        name = profile.name
+    );
+    if let Some(description) = &profile.description {
+        text.push_str(&format!("- What we do: {description}\n"));
+    }
+    if let Some(address) = &profile.address {
+        text.push_str(&format!("- Address: {address}\n"));
+    }
+    if let Some(phone) = &profile.phone {
+        text.push_str(&format!("- Phone: {phone}\n"));
+    }
+    let hours = profile.hours_text();
+    if !hours.is_empty() {
+        text.push_str("- Opening hours:\n");
+        for line in hours.lines() {
+            text.push_str(&format!("  {line}\n"));
+        }
+    }
+    for fact in &profile.facts {
+        text.push_str(&format!("- {fact}\n"));
+    }
+    for entry in &profile.faq {
+        text.push_str(&format!("- Q: {} A: {}\n", entry.question, entry.answer));
+    }
+    text
+}
+
+/// What changes per call: the time now and the caller's language.
+#[derive(Debug, Clone, Default)]
+pub struct CallContext {
+    /// For example "Tuesday 9 December 2026, 14:30".
+    pub now: String,
+    /// English name of the caller's language, once detected.
+    pub language: Option<String>,
+}
+
+/// Builds the messages for the next reply.
+pub fn messages(instructions: &str, context: &CallContext, history: &[Message]) -> Vec<Message> {
+    let mut system = instructions.to_string();
+    if !context.now.is_empty() {
+        system.push_str(&format!("\nIt is now {}.\n", context.now));
+    }
+    if let Some(language) = &context.language {
+        system.push_str(&format!("The caller speaks {language}: reply in {language}.\n"));
+    }
+    let mut messages = vec![Message {
+        role: Role::System,
+        content: system,
+    }];
+    let skip = history.len().saturating_sub(MAX_HISTORY_MESSAGES);
+    // Never start the kept history on a box turn: the model expects a caller turn first.
+    let mut kept = &history[skip..];
+    while kept.first().is_some_and(|m| m.role == Role::Assistant) {
+        kept = &kept[1..];
+    }
+    messages.extend(kept.iter().cloned());
+    messages
+}
+
+/// English name of a language from its ISO 639-1 code, for the prompt.
+pub fn language_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "en" => "English",
+        "fr" => "French",
+        "de" => "German",
+        "es" => "Spanish",
+        "it" => "Italian",
+        "pt" => "Portuguese",
+        "nl" => "Dutch",
+        _ => return None,
+    })
+}
+
+/// The current local time in the form the prompt uses.
+pub fn describe_now() -> String {
+    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    let format = time::macros::format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute]");
+    now.format(&format).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> BusinessProfile {
+        BusinessProfile::parse(
+            "name = \"Harbor Dental\"\ngreeting = \"Hello\"\naddress = \"12 Quay Street\"\n\
+             facts = [\"Parking is free behind the building.\"]\n\
+             [opening_hours]\nmonday = \"09:00-17:00\"\nsunday = \"closed\"\n\
+             [[faq]]\nquestion = \"Do you take children?\"\nanswer = \"Yes, from age three.\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn instructions_carry_every_fact() {
+        let text = instructions(&profile());
+        for expected in ["Harbor Dental", "12 Quay Street", "Monday: 09:00-17:00", "Sunday: closed", "Parking is free", "from age three"] {
+            assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn per_call_context_comes_after_the_stable_part() {
+        let stable = instructions(&profile());
+        let context = CallContext {
+            now: "Monday 8 December 2026, 10:15".to_string(),
+            language: Some("French".to_string()),
+        };
+        let messages = messages(&stable, &context, &[]);
+        assert!(messages[0].content.starts_with(&stable));
+        assert!(messages[0].content.ends_with("reply in French.\n"));
+    }
+
+    #[test]
+    fn long_history_is_trimmed_to_start_with_the_caller() {
+        let history: Vec<Message> = (0..21)
+            .map(|i| Message {
+                role: if i % 2 == 0 { Role::User } else { Role::Assistant },
+                content: format!("turn {i}"),
+            })
+            .collect();
+        let messages = messages("rules", &CallContext::default(), &history);
+        assert!(messages.len() <= MAX_HISTORY_MESSAGES + 1);
+        assert_eq!(messages[1].role, Role::User);
+        assert_eq!(messages.last().unwrap().content, "turn 20");
+    }
+}

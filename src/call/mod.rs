@@ -1,0 +1,142 @@
+//! Calls: the engines a call uses, and the loop that runs one call.
+
+mod phrases;
+mod session;
+mod turn;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use session::{run_call, CallSummary, CallUpdate, UPDATE_QUEUE};
+pub use phrases::is_goodbye;
+
+use crate::agent::llm::Llm;
+use crate::config::Config;
+use crate::profile::BusinessProfile;
+use crate::speech::stt::{Stt, WorkerCommand};
+use crate::speech::tts::Tts;
+use crate::speech::vad::VadModel;
+use crate::store::Store;
+
+/// Everything a call needs, loaded once per process and shared by all calls.
+#[derive(Clone)]
+pub struct Engines {
+    pub config: Arc<Config>,
+    pub profile: Arc<BusinessProfile>,
+    /// The stable part of the system prompt, built from the profile.
+    pub instructions: Arc<String>,
+    pub vad: VadModel,
+    pub stt: Stt,
+    pub llm: Llm,
+    pub tts: Tts,
+    pub store: Arc<Mutex<Store>>,
+}
+
+/// Files a model check found wrong, with the command that fixes them.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+impl Engines {
+    /// Loads every model and opens the store. Fails with a message naming the
+    /// missing or bad file and the command that fetches it.
+    pub async fn load(config: Config, profile: BusinessProfile) -> Result<Engines, StartError> {
+        let models = &config.models_dir;
+        let model_path = |name: &str| check_model(models, name);
+        let whisper = model_path(&config.stt.model);
+        let llm_path = model_path(&config.llm.model)?;
+        let voice = model_path(&config.tts.voice)?;
+        let vad_path = model_path(&config.vad.model)?;
+
+        let language = match config.stt.language.as_str() {
+            "" | "auto" => None,
+            code => Some(code.to_string()),
+        };
+        let timeout = Duration::from_secs(config.stt.timeout_s);
+        let stt = if config.stt.uri.is_empty() {
+            let command = WorkerCommand {
+                program: worker_program(&config),
+                model: whisper?,
+                threads: config.stt.threads,
+                socket: config.data_dir.join(format!("stt-{}.sock", std::process::id())),
+            };
+            std::fs::create_dir_all(&config.data_dir)
+                .map_err(|e| StartError(format!("cannot create {}: {e}", config.data_dir.display())))?;
+            Stt::supervised(command, language, timeout)
+                .await
+                .map_err(|e| StartError(e.to_string()))?
+        } else {
+            Stt::external(config.stt.uri.clone(), language, timeout)
+        };
+
+        let llm_config = config.llm.clone();
+        let llm = tokio::task::spawn_blocking(move || Llm::load(&llm_path, &llm_config))
+            .await
+            .map_err(|e| StartError(e.to_string()))?
+            .map_err(|e| StartError(e.to_string()))?;
+        let speed = config.tts.speed;
+        let tts = tokio::task::spawn_blocking(move || Tts::load(&voice, speed))
+            .await
+            .map_err(|e| StartError(e.to_string()))?
+            .map_err(|e| StartError(e.to_string()))?;
+        let vad = tokio::task::spawn_blocking(move || VadModel::load(&vad_path))
+            .await
+            .map_err(|e| StartError(e.to_string()))?
+            .map_err(|e| StartError(e.to_string()))?;
+        let store = Store::open(&config.database_path()).map_err(|e| StartError(e.to_string()))?;
+
+        let instructions = crate::agent::prompt::instructions(&profile);
+        let engines = Engines {
+            instructions: Arc::new(instructions),
+            config: Arc::new(config),
+            profile: Arc::new(profile),
+            vad,
+            stt,
+            llm,
+            tts,
+            store: Arc::new(Mutex::new(store)),
+        };
+        engines.prepare().await;
+        Ok(engines)
+    }
+
+    /// Synthesises the fixed phrases and evaluates the system prompt once, so
+    /// that the first call pays for neither.
+    async fn prepare(&self) {
+        for text in phrases::fixed_phrases(&self.profile) {
+            if let Err(error) = self.tts.phrase(&text).await {
+                tracing::error!(%error, "cannot synthesise a fixed phrase");
+            }
+        }
+        let messages = crate::agent::prompt::messages(&self.instructions, &Default::default(), &[]);
+        match self.llm.warm(messages).await {
+            Ok(stats) => tracing::info!(tokens = stats.prompt_tokens, ms = stats.prompt_ms, "system prompt evaluated"),
+            Err(error) => tracing::warn!(%error, "cannot evaluate the system prompt ahead of the first call"),
+        }
+    }
+}
+
+/// Returns the path of a model file, or the error that says how to fetch it.
+fn check_model(models_dir: &Path, name: &str) -> Result<std::path::PathBuf, StartError> {
+    let path = models_dir.join(name);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(StartError(format!(
+            "model file {} is missing; fetch it with `standardiste models fetch` (or `make models`)",
+            path.display()
+        )))
+    }
+}
+
+/// The STT worker binary: as configured, or next to this program.
+fn worker_program(config: &Config) -> std::path::PathBuf {
+    if !config.stt.worker.as_os_str().is_empty() {
+        return config.stt.worker.clone();
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("standardiste-stt")))
+        .unwrap_or_else(|| "standardiste-stt".into())
+}

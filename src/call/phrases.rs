@@ -1,0 +1,134 @@
+//! Fixed phrases the box says, and recognising a caller's goodbye.
+
+use crate::profile::BusinessProfile;
+
+/// Said when speech-to-text failed on the caller's last utterance.
+pub const SAY_AGAIN: &str = "Sorry, could you say that again?";
+
+/// Said once after a long silence from the caller.
+pub const STILL_THERE: &str = "Are you still there?";
+
+/// The phrases to synthesise ahead of the first call.
+pub fn fixed_phrases(profile: &BusinessProfile) -> Vec<String> {
+    vec![
+        profile.greeting.clone(),
+        profile.farewell.clone(),
+        SAY_AGAIN.to_string(),
+        STILL_THERE.to_string(),
+    ]
+}
+
+/// Phrases that end a call when they are most of what the caller said.
+const GOODBYES: &[&str] = &[
+    "goodbye", "good bye", "bye", "bye bye", "thank you goodbye", "thanks bye", "thank you bye",
+    "that's all", "that is all", "au revoir", "merci au revoir", "bonne journée", "adieu",
+    "auf wiedersehen", "tschüss", "adiós", "adios", "hasta luego", "arrivederci",
+];
+
+/// Whether an utterance is the caller taking leave ("Thank you, goodbye.").
+pub fn is_goodbye(text: &str) -> bool {
+    let normalised: String = text
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '\'' || c == ' ' { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = normalised.split_whitespace().collect();
+    if words.is_empty() || words.len() > 8 {
+        return false;
+    }
+    let mut joined = words.join(" ");
+    // "Goodbye, thank you" ends with courtesy words, not with the goodbye.
+    for courtesy in [" thank you", " thanks", " merci", " danke", " gracias"] {
+        if let Some(rest) = joined.strip_suffix(courtesy) {
+            joined = rest.to_string();
+        }
+    }
+    GOODBYES
+        .iter()
+        .any(|goodbye| joined == *goodbye || joined.ends_with(&format!(" {goodbye}")))
+}
+
+/// Utterances that are not a turn: hesitations and back-channel noises.
+pub fn is_filler(text: &str) -> bool {
+    let words: Vec<String> = text
+        .to_lowercase()
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    !words.is_empty()
+        && words
+            .iter()
+            .all(|w| matches!(w.as_str(), "mm" | "mmm" | "hmm" | "hm" | "uh" | "um" | "umm" | "er" | "erm" | "ah" | "euh" | "bah" | "oh"))
+}
+
+/// Spoken digits: a transcript ending in one may be a phone number still being read out.
+const NUMBER_WORDS: &[&str] = &[
+    "zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "zéro", "un", "deux", "trois", "quatre", "cinq", "sept", "huit", "neuf",
+];
+
+/// Whether a transcript reads as a finished turn that can be answered at the
+/// short pause. A trailing digit, a comma or a linking word suggests the caller
+/// is mid-number or mid-sentence, so the box waits for the long pause.
+pub fn looks_complete(text: &str) -> bool {
+    let trimmed = text.trim();
+    let Some(last) = trimmed.chars().last() else {
+        return false;
+    };
+    if !matches!(last, '.' | '?' | '!') {
+        return false;
+    }
+    let body = trimmed.trim_end_matches(['.', '?', '!', ' ']);
+    if body.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let last_word = body
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    !matches!(
+        last_word.as_str(),
+        "and" | "or" | "but" | "is" | "my" | "the" | "a" | "to" | "et" | "ou" | "mais" | "est" | "mon" | "le" | "la" | "de"
+    ) && !NUMBER_WORDS.contains(&last_word.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goodbyes_are_recognised() {
+        for text in ["Goodbye.", "Goodbye, thank you.", "Thank you, goodbye!", "OK, bye.", "Merci, au revoir.", "That's all, thanks bye", "Auf Wiedersehen."] {
+            assert!(is_goodbye(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn questions_mentioning_goodbye_are_not() {
+        for text in ["What time do you close before I say goodbye to my weekend?", "Bye the way, what are your hours?", ""] {
+            assert!(!is_goodbye(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn fillers_are_not_turns() {
+        for text in ["Mm.", "Hmm...", "Uh, um.", "Euh"] {
+            assert!(is_filler(text), "{text}");
+        }
+        for text in ["Hmm, what are your hours?", "Yes.", ""] {
+            assert!(!is_filler(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn completeness_waits_for_numbers_and_open_clauses() {
+        for text in ["What are your opening hours?", "I'd like an appointment.", "Thanks!"] {
+            assert!(looks_complete(text), "{text}");
+        }
+        for text in ["My number is 06 12.", "My number is", "I would like to book and", "Well, the", "It's zero six, one two, three.", ""] {
+            assert!(!looks_complete(text), "{text}");
+        }
+    }
+}

@@ -1,0 +1,658 @@
+//! The call loop: one task per call that moves audio between the line, the
+//! listener and the box's playback queue, and reacts to what the caller says.
+//!
+//! Time in a call is line time: 20 ms per frame received, counted from the
+//! moment the call was answered. Offsets stored with each turn use it.
+
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::sync::mpsc;
+
+use super::phrases::{is_filler, is_goodbye, looks_complete, SAY_AGAIN, STILL_THERE};
+use super::turn::{run_reply, ReplyEvent, ReplyJob};
+use super::Engines;
+use crate::agent::llm::{Message, Role};
+use crate::agent::prompt::{self, CallContext};
+use crate::audio::recorder::CallRecorder;
+use crate::audio::{Frame, FRAME_MS, FRAME_SAMPLES};
+use crate::line::{Line, LineEvent};
+use crate::speech::endpoint::EndpointEvent;
+use crate::speech::listener::Listener;
+use crate::speech::stt::{SttError, Transcription};
+use crate::store::{CallOutcome, NewTurn, Speaker, Store};
+
+/// Transcriptions and reply events waiting for the call loop. The tasks that
+/// send them wait when it is full; the loop drains it between frames.
+const TASK_EVENT_QUEUE: usize = 32;
+
+/// Live updates buffered for a display. A slow display loses updates
+/// (they are dropped, never waited for): the call must not stall for it.
+pub const UPDATE_QUEUE: usize = 256;
+
+/// Something worth showing while a call runs.
+#[derive(Debug, Clone)]
+pub enum CallUpdate {
+    Started { call_id: i64, line: String },
+    /// Words on the line: a caller turn, or a sentence of the box's.
+    Said { at_ms: u64, speaker: Speaker, text: String, detail: String },
+    /// Anything else: barge-in, a failed transcription, the caller hanging up.
+    Note { at_ms: u64, text: String },
+    Ended { call_id: i64, outcome: CallOutcome, duration_ms: u64 },
+}
+
+/// The result of a finished call.
+#[derive(Debug, Clone)]
+pub struct CallSummary {
+    pub call_id: i64,
+    pub outcome: CallOutcome,
+    pub duration_ms: u64,
+    pub recording: PathBuf,
+}
+
+/// Why a call could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("cannot record the call to {path}: {source}")]
+    Recording { path: PathBuf, source: std::io::Error },
+    #[error("cannot start the call's listener: {0}")]
+    Listener(std::io::Error),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    #[error("a call database task failed: {0}")]
+    StoreTask(#[from] tokio::task::JoinError),
+}
+
+/// An utterance waiting for its transcript or for the long pause.
+struct Pending {
+    revision: u64,
+    start_ms: u64,
+    end_ms: u64,
+    transcript: Option<Transcription>,
+    ended: bool,
+}
+
+/// What the box is saying, from the request to the end of its playback.
+struct Speaking {
+    /// The reply task's id; `None` for a fixed phrase.
+    reply: Option<u64>,
+    cancel: Arc<AtomicBool>,
+    text: String,
+    generating: bool,
+    /// Line time of the first audio played.
+    start_ms: Option<u64>,
+    /// End of the caller speech this answers, for the turn latency.
+    caller_end_ms: Option<u64>,
+    endpoint_ms: Option<u64>,
+    stt_ms: Option<u64>,
+    llm_first_ms: Option<u64>,
+    tts_first_ms: Option<u64>,
+    latency_ms: Option<u64>,
+}
+
+struct Session<'e> {
+    engines: &'e Engines,
+    call_id: i64,
+    recorder: CallRecorder,
+    listener: Listener,
+    updates: Option<mpsc::Sender<CallUpdate>>,
+    now_ms: u64,
+    playback: VecDeque<i16>,
+    speaking: Option<Speaking>,
+    pending: Option<Pending>,
+    history: Vec<Message>,
+    context: CallContext,
+    language: Option<String>,
+    next_reply: u64,
+    replies: mpsc::Sender<ReplyEvent>,
+    transcripts: mpsc::Sender<(u64, Result<Transcription, SttError>)>,
+    caller_speaking: bool,
+    last_activity_ms: u64,
+    asked_still_there: bool,
+    closing: Option<CallOutcome>,
+}
+
+/// Answers a call on `line` and runs it to the end.
+pub async fn run_call<L: Line>(
+    mut line: L,
+    engines: &Engines,
+    updates: Option<mpsc::Sender<CallUpdate>>,
+) -> Result<CallSummary, CallError> {
+    let caller_number = line.caller_number().map(str::to_string);
+    let label = line.label().to_string();
+    let recordings = engines.config.recordings_dir();
+    let (call_id, recording) = {
+        let store = engines.store.clone();
+        let label = label.clone();
+        tokio::task::spawn_blocking(move || -> Result<(i64, PathBuf), crate::store::StoreError> {
+            let store = lock(&store);
+            let id = store.start_call(&label, caller_number.as_deref(), None)?;
+            let path = recordings.join(format!("call-{id}.wav"));
+            store.set_recording_path(id, &path.display().to_string())?;
+            Ok((id, path))
+        })
+        .await??
+    };
+    tracing::info!(call_id, line = %label, "call answered");
+
+    let recorder = CallRecorder::create(&recording).map_err(|source| CallError::Recording {
+        path: recording.clone(),
+        source,
+    })?;
+    let (listener, mut endpoints) =
+        Listener::spawn(&engines.vad, &engines.config.vad, call_id.to_string()).map_err(CallError::Listener)?;
+    let (replies, mut reply_events) = mpsc::channel(TASK_EVENT_QUEUE);
+    let (transcripts, mut transcript_events) = mpsc::channel(TASK_EVENT_QUEUE);
+
+    let mut session = Session {
+        engines,
+        call_id,
+        recorder,
+        listener,
+        updates,
+        now_ms: 0,
+        playback: VecDeque::new(),
+        speaking: None,
+        pending: None,
+        history: Vec::new(),
+        context: CallContext {
+            now: prompt::describe_now(),
+            language: None,
+        },
+        language: None,
+        next_reply: 1,
+        replies,
+        transcripts,
+        caller_speaking: false,
+        last_activity_ms: 0,
+        asked_still_there: false,
+        closing: None,
+    };
+    session.update(CallUpdate::Started { call_id, line: label.clone() });
+    let greeting = engines.profile.greeting.clone();
+    session.speak_phrase(&greeting).await;
+
+    let outcome = loop {
+        tokio::select! {
+            event = line.next_event() => match event {
+                Some(LineEvent::Audio(frame)) => {
+                    if let Err(error) = session.on_frame(&mut line, &frame).await {
+                        tracing::error!(call_id, %error, "recording failed; ending the call");
+                        break CallOutcome::Failed;
+                    }
+                    if let Some(outcome) = session.should_hang_up() {
+                        line.hang_up().await;
+                        break outcome;
+                    }
+                }
+                Some(LineEvent::Dtmf(digit)) => {
+                    session.note(format!("caller pressed {digit}"));
+                }
+                Some(LineEvent::HungUp) | None => {
+                    session.note("caller hung up".to_string());
+                    break session.closing.unwrap_or(CallOutcome::CallerHungUp);
+                }
+            },
+            Some(event) = endpoints.recv() => session.on_endpoint(event).await,
+            Some((revision, result)) = transcript_events.recv() => session.on_transcript(revision, result).await,
+            Some(event) = reply_events.recv() => session.on_reply(event).await,
+        }
+    };
+    session.finish(outcome).await
+}
+
+fn lock(store: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    // A panic while holding the lock leaves SQLite consistent (each write is a
+    // transaction), so the store stays usable.
+    store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Session<'_> {
+    fn update(&self, update: CallUpdate) {
+        if let Some(updates) = &self.updates {
+            let _ = updates.try_send(update);
+        }
+    }
+
+    fn note(&self, text: String) {
+        tracing::debug!(call_id = self.call_id, at_ms = self.now_ms, "{text}");
+        self.update(CallUpdate::Note { at_ms: self.now_ms, text });
+    }
+
+    /// Runs a store write on the blocking pool, in call order.
+    async fn store<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+    ) -> Option<T> {
+        let store = self.engines.store.clone();
+        let call_id = self.call_id;
+        match tokio::task::spawn_blocking(move || write(&mut lock(&store))).await {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(error)) => {
+                tracing::error!(call_id, %error, "cannot write to the call database");
+                None
+            }
+            Err(error) => {
+                tracing::error!(call_id, %error, "the call database task failed");
+                None
+            }
+        }
+    }
+
+    /// Moves one frame each way and advances line time.
+    async fn on_frame<L: Line>(&mut self, line: &mut L, caller: &Frame) -> std::io::Result<()> {
+        let mut out = [0i16; FRAME_SAMPLES];
+        let mut played = 0;
+        for sample in out.iter_mut() {
+            match self.playback.pop_front() {
+                Some(s) => {
+                    *sample = s;
+                    played += 1;
+                }
+                None => break,
+            }
+        }
+        if played > 0 {
+            self.mark_first_audio();
+        }
+        line.send_frame(&out);
+        self.recorder.write(caller, &out)?;
+        self.listener.push(*caller);
+        self.now_ms += FRAME_MS;
+
+        if self.playback.is_empty() && self.speaking.as_ref().is_some_and(|s| !s.generating) {
+            self.finish_speaking(false).await;
+        }
+        self.check_timers().await;
+        Ok(())
+    }
+
+    fn mark_first_audio(&mut self) {
+        let now = self.now_ms;
+        let Some(speaking) = &mut self.speaking else { return };
+        if speaking.start_ms.is_some() {
+            return;
+        }
+        speaking.start_ms = Some(now);
+        speaking.latency_ms = speaking.caller_end_ms.map(|end| now.saturating_sub(end));
+        if let Some(latency) = speaking.latency_ms {
+            tracing::info!(
+                call_id = self.call_id,
+                latency_ms = latency,
+                endpoint_ms = speaking.endpoint_ms,
+                stt_ms = speaking.stt_ms,
+                llm_first_ms = speaking.llm_first_ms,
+                tts_first_ms = speaking.tts_first_ms,
+                "reply started"
+            );
+        }
+    }
+
+    async fn check_timers(&mut self) {
+        if self.closing.is_some() {
+            return;
+        }
+        let call = &self.engines.config.call;
+        if self.now_ms >= call.max_duration_s * 1_000 {
+            self.note("maximum call duration reached".to_string());
+            self.close(CallOutcome::TimeLimit).await;
+            return;
+        }
+        let idle = self.speaking.is_none() && self.pending.is_none() && !self.caller_speaking;
+        if !idle || self.now_ms.saturating_sub(self.last_activity_ms) < call.silence_timeout_s * 1_000 {
+            return;
+        }
+        if self.asked_still_there {
+            self.note("caller silent; closing the call".to_string());
+            self.close(CallOutcome::Silence).await;
+        } else {
+            self.asked_still_there = true;
+            self.speak_phrase(STILL_THERE).await;
+        }
+    }
+
+    /// Says the farewell and hangs up once it has played.
+    async fn close(&mut self, outcome: CallOutcome) {
+        self.closing = Some(outcome);
+        let farewell = self.engines.profile.farewell.clone();
+        self.speak_phrase(&farewell).await;
+    }
+
+    fn should_hang_up(&self) -> Option<CallOutcome> {
+        match self.closing {
+            Some(outcome) if self.speaking.is_none() && self.playback.is_empty() => Some(outcome),
+            _ => None,
+        }
+    }
+
+    /// Plays a fixed phrase (cached audio), replacing anything being said.
+    async fn speak_phrase(&mut self, text: &str) {
+        if self.speaking.is_some() {
+            self.interrupt().await;
+        }
+        match self.engines.tts.phrase(text).await {
+            Ok(speech) => {
+                self.playback.extend(speech.samples.iter().copied());
+                self.speaking = Some(Speaking {
+                    reply: None,
+                    cancel: Arc::new(AtomicBool::new(false)),
+                    text: text.to_string(),
+                    generating: false,
+                    start_ms: None,
+                    caller_end_ms: None,
+                    endpoint_ms: None,
+                    stt_ms: None,
+                    llm_first_ms: None,
+                    tts_first_ms: None,
+                    latency_ms: None,
+                });
+                self.update(CallUpdate::Said {
+                    at_ms: self.now_ms,
+                    speaker: Speaker::Assistant,
+                    text: text.to_string(),
+                    detail: String::new(),
+                });
+            }
+            Err(error) => tracing::error!(call_id = self.call_id, %error, "cannot say a fixed phrase"),
+        }
+    }
+
+    /// Stops the box mid-sentence: the caller is talking over it.
+    async fn interrupt(&mut self) {
+        if let Some(speaking) = &self.speaking {
+            speaking.cancel.store(true, Ordering::Relaxed);
+        }
+        self.playback.clear();
+        self.finish_speaking(true).await;
+    }
+
+    /// Stores the box's turn once its playback has ended or been cut.
+    async fn finish_speaking(&mut self, interrupted: bool) {
+        let Some(speaking) = self.speaking.take() else { return };
+        self.last_activity_ms = self.now_ms;
+        let text = speaking.text.trim().to_string();
+        if text.is_empty() {
+            return;
+        }
+        self.history.push(Message {
+            role: Role::Assistant,
+            content: text.clone(),
+        });
+        let turn = NewTurn {
+            speaker: Some(Speaker::Assistant),
+            text,
+            start_ms: speaking.start_ms.unwrap_or(self.now_ms),
+            end_ms: self.now_ms,
+            endpoint_ms: speaking.endpoint_ms,
+            stt_ms: speaking.stt_ms,
+            llm_first_ms: speaking.llm_first_ms,
+            tts_first_ms: speaking.tts_first_ms,
+            latency_ms: speaking.latency_ms,
+            interrupted,
+            ..NewTurn::default()
+        };
+        let call_id = self.call_id;
+        self.store(move |store| store.add_turn(call_id, &turn)).await;
+    }
+
+    fn box_audible(&self) -> bool {
+        self.speaking
+            .as_ref()
+            .is_some_and(|s| !self.playback.is_empty() || s.generating)
+    }
+
+    async fn on_endpoint(&mut self, event: EndpointEvent) {
+        match event {
+            EndpointEvent::Started { .. } => {
+                self.caller_speaking = true;
+                self.last_activity_ms = self.now_ms;
+            }
+            EndpointEvent::Sustained => {
+                if self.box_audible() && self.closing.is_none() {
+                    self.note("caller spoke over the box; playback stopped".to_string());
+                    self.interrupt().await;
+                }
+            }
+            EndpointEvent::Paused { revision, audio, start_ms, end_ms } => {
+                self.pending = Some(Pending {
+                    revision,
+                    start_ms,
+                    end_ms,
+                    transcript: None,
+                    ended: false,
+                });
+                let stt = self.engines.stt.clone();
+                let transcripts = self.transcripts.clone();
+                tokio::spawn(async move {
+                    let result = stt.transcribe(&audio).await;
+                    let _ = transcripts.send((revision, result)).await;
+                });
+            }
+            EndpointEvent::Resumed { revision } => {
+                if self.pending.as_ref().is_some_and(|p| p.revision == revision) {
+                    self.pending = None;
+                }
+            }
+            EndpointEvent::Ended { revision } => {
+                self.caller_speaking = false;
+                self.last_activity_ms = self.now_ms;
+                if let Some(pending) = self.pending.as_mut().filter(|p| p.revision == revision) {
+                    pending.ended = true;
+                    self.try_commit().await;
+                }
+            }
+        }
+    }
+
+    async fn on_transcript(&mut self, revision: u64, result: Result<Transcription, SttError>) {
+        if !self.pending.as_ref().is_some_and(|p| p.revision == revision) {
+            return;
+        }
+        match result {
+            Ok(transcript) => {
+                if let Some(pending) = self.pending.as_mut() {
+                    pending.transcript = Some(transcript);
+                }
+                self.try_commit().await;
+            }
+            Err(error) => {
+                tracing::warn!(call_id = self.call_id, %error, "transcription failed; asking the caller to repeat");
+                self.pending = None;
+                self.note(format!("transcription failed: {error}"));
+                if self.closing.is_none() {
+                    self.speak_phrase(SAY_AGAIN).await;
+                }
+            }
+        }
+    }
+
+    /// Takes the pending utterance as a caller turn once it is both transcribed
+    /// and finished (by the long pause, or by reading as a complete sentence).
+    async fn try_commit(&mut self) {
+        let ready = self.pending.as_ref().is_some_and(|p| {
+            p.transcript
+                .as_ref()
+                .is_some_and(|t| p.ended || looks_complete(&t.text))
+        });
+        if !ready {
+            return;
+        }
+        let Some(pending) = self.pending.take() else { return };
+        let Some(transcript) = pending.transcript else { return };
+        let text = transcript.text.trim().to_string();
+        if text.is_empty() || is_filler(&text) {
+            tracing::debug!(call_id = self.call_id, "utterance ignored: no words or only a filler");
+            return;
+        }
+        if self.closing.is_some() {
+            return;
+        }
+        if self.box_audible() {
+            self.note("caller finished a sentence over the box; playback stopped".to_string());
+            self.interrupt().await;
+        }
+
+        let endpoint_ms = self.now_ms.saturating_sub(pending.end_ms);
+        self.update(CallUpdate::Said {
+            at_ms: pending.start_ms,
+            speaker: Speaker::Caller,
+            text: text.clone(),
+            detail: format!(
+                "stt {} ms, confidence {}, language {}",
+                transcript.elapsed_ms,
+                transcript.confidence.map_or("-".to_string(), |c| format!("{c:.2}")),
+                transcript.language.as_deref().unwrap_or("-")
+            ),
+        });
+        self.remember_language(transcript.language.as_deref()).await;
+        let turn = NewTurn {
+            speaker: Some(Speaker::Caller),
+            text: text.clone(),
+            start_ms: pending.start_ms,
+            end_ms: pending.end_ms,
+            stt_confidence: transcript.confidence,
+            endpoint_ms: Some(endpoint_ms),
+            stt_ms: Some(transcript.elapsed_ms),
+            ..NewTurn::default()
+        };
+        let call_id = self.call_id;
+        self.store(move |store| store.add_turn(call_id, &turn)).await;
+        self.history.push(Message {
+            role: Role::User,
+            content: text.clone(),
+        });
+
+        if is_goodbye(&text) {
+            self.close(CallOutcome::Completed).await;
+        } else {
+            self.start_reply(pending.end_ms, endpoint_ms, transcript.elapsed_ms);
+        }
+    }
+
+    async fn remember_language(&mut self, language: Option<&str>) {
+        let Some(code) = language.filter(|c| !c.is_empty()) else { return };
+        if self.language.as_deref() == Some(code) {
+            return;
+        }
+        self.language = Some(code.to_string());
+        self.context.language = prompt::language_name(code).map(str::to_string);
+        let call_id = self.call_id;
+        let code = code.to_string();
+        self.store(move |store| store.set_call_language(call_id, &code)).await;
+    }
+
+    fn start_reply(&mut self, caller_end_ms: u64, endpoint_ms: u64, stt_ms: u64) {
+        let reply = self.next_reply;
+        self.next_reply += 1;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = ReplyJob {
+            reply,
+            messages: prompt::messages(&self.engines.instructions, &self.context, &self.history),
+            max_tokens: self.engines.config.llm.max_reply_tokens,
+            cancel: cancel.clone(),
+            llm: self.engines.llm.clone(),
+            tts: self.engines.tts.clone(),
+        };
+        tokio::spawn(run_reply(job, self.replies.clone()));
+        self.speaking = Some(Speaking {
+            reply: Some(reply),
+            cancel,
+            text: String::new(),
+            generating: true,
+            start_ms: None,
+            caller_end_ms: Some(caller_end_ms),
+            endpoint_ms: Some(endpoint_ms),
+            stt_ms: Some(stt_ms),
+            llm_first_ms: None,
+            tts_first_ms: None,
+            latency_ms: None,
+        });
+    }
+
+    async fn on_reply(&mut self, event: ReplyEvent) {
+        let now = self.now_ms;
+        match event {
+            ReplyEvent::Sentence { reply, text, speech, llm_first_ms } => {
+                let Some(speaking) = self.speaking.as_mut().filter(|s| s.reply == Some(reply)) else {
+                    return;
+                };
+                if speaking.tts_first_ms.is_none() {
+                    speaking.tts_first_ms = Some(speech.synthesis_ms);
+                    speaking.llm_first_ms = llm_first_ms;
+                }
+                if !speaking.text.is_empty() {
+                    speaking.text.push(' ');
+                }
+                speaking.text.push_str(&text);
+                self.playback.extend(speech.samples.iter().copied());
+                self.update(CallUpdate::Said {
+                    at_ms: now,
+                    speaker: Speaker::Assistant,
+                    text,
+                    detail: String::new(),
+                });
+            }
+            ReplyEvent::Finished { reply, text, error, stats } => {
+                let Some(speaking) = self.speaking.as_mut().filter(|s| s.reply == Some(reply)) else {
+                    return;
+                };
+                speaking.generating = false;
+                if let Some(stats) = stats {
+                    tracing::debug!(
+                        call_id = self.call_id,
+                        prompt_tokens = stats.prompt_tokens,
+                        evaluated_tokens = stats.evaluated_tokens,
+                        generated_tokens = stats.generated_tokens,
+                        prompt_ms = stats.prompt_ms,
+                        generation_ms = stats.generation_ms,
+                        "reply generated"
+                    );
+                }
+                let nothing_said = speaking.text.is_empty();
+                if let Some(error) = error {
+                    tracing::error!(call_id = self.call_id, %error, "reply generation failed");
+                }
+                if nothing_said {
+                    tracing::warn!(call_id = self.call_id, generated = text.len(), "the reply had nothing to say");
+                    self.speaking = None;
+                    self.speak_phrase(SAY_AGAIN).await;
+                } else if self.playback.is_empty() {
+                    self.finish_speaking(false).await;
+                }
+            }
+        }
+    }
+
+    async fn finish(mut self, outcome: CallOutcome) -> Result<CallSummary, CallError> {
+        if self.speaking.is_some() {
+            let cut = !self.playback.is_empty() || self.speaking.as_ref().is_some_and(|s| s.generating);
+            if let Some(speaking) = &self.speaking {
+                speaking.cancel.store(true, Ordering::Relaxed);
+            }
+            self.finish_speaking(cut).await;
+        }
+        let duration_ms = self.now_ms;
+        let recording = self.recorder.path().to_path_buf();
+        if let Err(error) = self.recorder.finish() {
+            tracing::error!(call_id = self.call_id, %error, "cannot finish the recording");
+        }
+        let call_id = self.call_id;
+        let started = Instant::now();
+        let store = self.engines.store.clone();
+        tokio::task::spawn_blocking(move || lock(&store).finish_call(call_id, outcome, duration_ms))
+            .await??;
+        tracing::info!(call_id, outcome = outcome.as_str(), duration_ms, store_ms = started.elapsed().as_millis() as u64, "call ended");
+        if let Some(updates) = &self.updates {
+            let _ = updates.try_send(CallUpdate::Ended { call_id, outcome, duration_ms });
+        }
+        Ok(CallSummary {
+            call_id,
+            outcome,
+            duration_ms,
+            recording,
+        })
+    }
+}

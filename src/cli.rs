@@ -1,0 +1,246 @@
+//! The command line: `standardiste call`, `calls`, `models`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+use tokio::sync::mpsc;
+
+use crate::call::{run_call, CallUpdate, Engines};
+use crate::config::Config;
+use crate::line::simulated::{CallerScript, SimulatedLine};
+use crate::profile::BusinessProfile;
+use crate::store::{Speaker, Store};
+
+/// Settings file read when `--config` is not given and it exists.
+const DEFAULT_CONFIG: &str = "config/standardiste.toml";
+
+#[derive(Parser)]
+#[command(name = "standardiste", version, about = "AI phone receptionist that runs on a small board")]
+struct Cli {
+    /// Settings file (TOML). Default: config/standardiste.toml if it exists, else built-in defaults.
+    #[arg(long, global = true, env = "STANDARDISTE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log filter, e.g. `info` or `standardiste=debug`.
+    #[arg(long, global = true, env = "STANDARDISTE_LOG", default_value = "warn")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a call on a simulated line whose caller plays recordings.
+    Call(CallArgs),
+    /// List stored calls, or show one with `calls show ID`.
+    Calls {
+        #[command(subcommand)]
+        action: Option<CallsAction>,
+        /// Number of calls to list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Fetch or check the model files.
+    Models {
+        #[command(subcommand)]
+        action: crate::cli_models::ModelsAction,
+    },
+}
+
+#[derive(clap::Args)]
+struct CallArgs {
+    /// Recording of what the caller says (8 or 16 kHz, mono or stereo, 16-bit WAV).
+    /// Repeat for several utterances; each is said after the box's reply.
+    #[arg(long = "caller", required = true)]
+    callers: Vec<PathBuf>,
+    /// Caller ID to present.
+    #[arg(long)]
+    caller_number: Option<String>,
+    /// Business profile (TOML) instead of the one in the settings.
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// Talk over the box: start utterance N (from 1) this many ms after the box starts speaking, as `N:MS`.
+    #[arg(long, value_parser = parse_barge_in)]
+    barge_in: Option<(usize, u64)>,
+}
+
+#[derive(Subcommand)]
+enum CallsAction {
+    /// Print one call's transcript.
+    Show { id: i64 },
+}
+
+fn parse_barge_in(text: &str) -> Result<(usize, u64), String> {
+    let invalid = || format!("invalid --barge-in `{text}`; expected N:MS, for example 2:1500");
+    let (index, delay) = text.split_once(':').ok_or_else(invalid)?;
+    let index: usize = index.parse().map_err(|_| invalid())?;
+    let delay: u64 = delay.parse().map_err(|_| invalid())?;
+    if index == 0 {
+        return Err(invalid());
+    }
+    Ok((index - 1, delay))
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.log);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config, String> {
+    match path {
+        Some(path) => Config::load(path).map_err(|e| e.to_string()),
+        None if Path::new(DEFAULT_CONFIG).is_file() => Config::load(Path::new(DEFAULT_CONFIG)).map_err(|e| e.to_string()),
+        None => {
+            let mut config = Config::default();
+            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            config.resolve_paths(&cwd);
+            Ok(config)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let config = load_config(cli.config.as_deref())?;
+    match cli.command {
+        Command::Call(args) => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(simulated_call(config, args))
+        }
+        Command::Calls { action: None, limit } => list_calls(&config, limit),
+        Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
+        Command::Models { action } => crate::cli_models::run(&config, action),
+    }
+}
+
+async fn simulated_call(mut config: Config, args: CallArgs) -> Result<(), String> {
+    let mut utterances = Vec::new();
+    for path in &args.callers {
+        utterances.push(crate::audio::wav::read_caller_recording(path).map_err(|e| e.to_string())?);
+    }
+    if let Some(profile) = &args.profile {
+        config.profile = profile.clone();
+    }
+    let profile = BusinessProfile::load(&config.profile).map_err(|e| e.to_string())?;
+    eprintln!("loading models from {} ...", config.models_dir.display());
+    let engines = Engines::load(config, profile).await.map_err(|e| e.to_string())?;
+
+    let mut script = CallerScript::new(utterances);
+    script.caller_number = args.caller_number;
+    script.barge_in = args.barge_in.map(|(index, ms)| (index, Duration::from_millis(ms)));
+    let line = SimulatedLine::start("sim0", script);
+
+    let (updates, mut receiver) = mpsc::channel(crate::call::UPDATE_QUEUE);
+    let printer = tokio::spawn(async move {
+        while let Some(update) = receiver.recv().await {
+            print_update(&update);
+        }
+    });
+    let summary = run_call(line, &engines, Some(updates)).await.map_err(|e| e.to_string())?;
+    let _ = printer.await;
+    println!(
+        "call {} ended: {}, {:.1} s, recording {}",
+        summary.call_id,
+        summary.outcome.as_str(),
+        summary.duration_ms as f64 / 1_000.0,
+        summary.recording.display()
+    );
+    Ok(())
+}
+
+fn clock(ms: u64) -> String {
+    format!("{:02}:{:02}.{:03}", ms / 60_000, (ms / 1_000) % 60, ms % 1_000)
+}
+
+fn print_update(update: &CallUpdate) {
+    match update {
+        CallUpdate::Started { call_id, line } => println!("call {call_id} answered on {line}"),
+        CallUpdate::Said { at_ms, speaker, text, detail } => {
+            let who = match speaker {
+                Speaker::Caller => "caller",
+                Speaker::Assistant => "box   ",
+            };
+            if detail.is_empty() {
+                println!("[{}] {who}: {text}", clock(*at_ms));
+            } else {
+                println!("[{}] {who}: {text}   ({detail})", clock(*at_ms));
+            }
+        }
+        CallUpdate::Note { at_ms, text } => println!("[{}] -- {text}", clock(*at_ms)),
+        CallUpdate::Ended { .. } => {}
+    }
+}
+
+fn list_calls(config: &Config, limit: usize) -> Result<(), String> {
+    let store = Store::open(&config.database_path()).map_err(|e| e.to_string())?;
+    let calls = store.list_calls(limit).map_err(|e| e.to_string())?;
+    if calls.is_empty() {
+        println!("no calls yet in {}", config.database_path().display());
+        return Ok(());
+    }
+    println!("{:>5}  {:<25}  {:<6}  {:<16}  {:>8}  {:<8}  {:>5}  outcome", "id", "started", "line", "caller", "duration", "language", "turns");
+    for call in calls {
+        println!(
+            "{:>5}  {:<25}  {:<6}  {:<16}  {:>8}  {:<8}  {:>5}  {}",
+            call.id,
+            call.started_at,
+            call.line,
+            call.caller_number.as_deref().unwrap_or("-"),
+            call.duration_ms.map_or("-".to_string(), |ms| format!("{:.1} s", ms as f64 / 1_000.0)),
+            call.language.as_deref().unwrap_or("-"),
+            call.turn_count,
+            call.outcome
+        );
+    }
+    Ok(())
+}
+
+fn show_call(config: &Config, id: i64) -> Result<(), String> {
+    let store = Store::open(&config.database_path()).map_err(|e| e.to_string())?;
+    let call = store.call(id).map_err(|e| e.to_string())?;
+    println!("call {} on {}, started {}", call.id, call.line, call.started_at);
+    println!("caller: {}", call.caller_number.as_deref().unwrap_or("withheld or unknown"));
+    println!(
+        "outcome: {}, duration {}, language {}",
+        call.outcome,
+        call.duration_ms.map_or("-".to_string(), |ms| format!("{:.1} s", ms as f64 / 1_000.0)),
+        call.language.as_deref().unwrap_or("-")
+    );
+    if let Some(path) = &call.recording_path {
+        println!("recording: {path}");
+    }
+    println!();
+    for turn in store.turns(id).map_err(|e| e.to_string())? {
+        let who = if turn.speaker == "caller" { "caller" } else { "box   " };
+        let mut detail = Vec::new();
+        if let Some(latency) = turn.latency_ms {
+            detail.push(format!("reply after {latency} ms"));
+        }
+        if let Some(confidence) = turn.stt_confidence {
+            detail.push(format!("confidence {confidence:.2}"));
+        }
+        if turn.interrupted {
+            detail.push("interrupted".to_string());
+        }
+        let detail = if detail.is_empty() { String::new() } else { format!("   ({})", detail.join(", ")) };
+        println!("[{}] {who}: {}{detail}", clock(turn.start_ms.max(0) as u64), turn.text);
+    }
+    Ok(())
+}

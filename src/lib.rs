@@ -1,0 +1,17 @@
+//! Standardiste: an AI phone receptionist that runs on a small board.
+//!
+//! A call flows from a [`line`] through the [`speech`] listener (VAD and
+//! endpointing) to speech-to-text, the [`agent`] (LLM and prompt), speech
+//! synthesis and back to the line, while the [`call`] loop records both sides
+//! and the [`store`] keeps every turn.
+
+pub mod agent;
+pub mod audio;
+pub mod call;
+pub mod cli;
+mod cli_models;
+pub mod config;
+pub mod line;
+pub mod profile;
+pub mod speech;
+pub mod store;

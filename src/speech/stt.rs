@@ -1,0 +1,234 @@
+//! Speech-to-text over the Wyoming protocol, and the supervisor of the bundled worker.
+//!
+//! whisper.cpp cannot share this process with llama.cpp (each links its own
+//! ggml), so transcription runs in `standardiste-stt`. The supervisor starts
+//! it, waits for its `READY <uri>` line, and starts it again with backoff when
+//! it dies. Each transcription opens a fresh connection to whatever URI is
+//! current, so a restarted worker is picked up by the next utterance; the one
+//! in flight fails and the call asks the caller to repeat.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::sync::watch;
+
+use crate::audio::to_i16;
+
+/// Time the worker may take to load its model and print `READY`.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Restart delays grow from this to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// A worker that stayed up this long resets the backoff.
+const STABLE_AFTER: Duration = Duration::from_secs(60);
+
+/// Why a transcription failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SttError {
+    #[error("the speech-to-text service is not running (it is starting or restarting)")]
+    Unavailable,
+    #[error("speech-to-text at {uri} failed: {message}")]
+    Failed { uri: String, message: String },
+    #[error("speech-to-text at {uri} timed out after {seconds} s")]
+    TimedOut { uri: String, seconds: u64 },
+}
+
+/// A finished transcription.
+#[derive(Debug, Clone, Default)]
+pub struct Transcription {
+    pub text: String,
+    /// ISO 639-1 code of the detected language, when the service reports it.
+    pub language: Option<String>,
+    /// Mean token probability, 0 to 1, when the service reports it.
+    pub confidence: Option<f32>,
+    /// Round trip to the service, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// How to start the bundled worker.
+#[derive(Debug, Clone)]
+pub struct WorkerCommand {
+    pub program: PathBuf,
+    pub model: PathBuf,
+    pub threads: usize,
+    pub socket: PathBuf,
+}
+
+/// A speech-to-text client; cheap to clone.
+#[derive(Clone)]
+pub struct Stt {
+    uri: watch::Receiver<Option<String>>,
+    language: Option<String>,
+    timeout: Duration,
+}
+
+impl Stt {
+    /// Uses an external Wyoming ASR service at a fixed URI.
+    pub fn external(uri: String, language: Option<String>, timeout: Duration) -> Stt {
+        let (_sender, receiver) = watch::channel(Some(uri));
+        // The sender is dropped: the URI never changes, and the receiver keeps the last value.
+        Stt {
+            uri: receiver,
+            language,
+            timeout,
+        }
+    }
+
+    /// Starts the bundled worker under supervision and waits until it is ready.
+    pub async fn supervised(
+        command: WorkerCommand,
+        language: Option<String>,
+        timeout: Duration,
+    ) -> std::io::Result<Stt> {
+        let (sender, mut receiver) = watch::channel(None);
+        tokio::spawn(supervise(command, sender));
+        let ready = tokio::time::timeout(START_TIMEOUT, receiver.wait_for(Option::is_some))
+            .await
+            .map(|waited| waited.map(|_| ()));
+        match ready {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => {
+                return Err(std::io::Error::other("the speech-to-text supervisor stopped"));
+            }
+            Err(_) => {
+                return Err(std::io::Error::other(format!(
+                    "the speech-to-text worker was not ready after {} s; see its log lines above",
+                    START_TIMEOUT.as_secs()
+                )));
+            }
+        }
+        Ok(Stt {
+            uri: receiver,
+            language,
+            timeout,
+        })
+    }
+
+    /// Transcribes one utterance of 16 kHz audio.
+    pub async fn transcribe(&self, audio: &[f32]) -> Result<Transcription, SttError> {
+        let uri = self.uri.borrow().clone().ok_or(SttError::Unavailable)?;
+        let samples = to_i16(audio);
+        let started = Instant::now();
+        let failed = |message: String| SttError::Failed {
+            uri: uri.clone(),
+            message,
+        };
+        let exchange = async {
+            let mut client = wyoming::SttClient::connect(&uri)
+                .await
+                .map_err(|e| failed(e.to_string()))?;
+            client
+                .transcribe(&samples, self.language.as_deref())
+                .await
+                .map_err(|e| failed(e.to_string()))
+        };
+        let transcript = tokio::time::timeout(self.timeout, exchange)
+            .await
+            .map_err(|_| SttError::TimedOut {
+                uri: uri.clone(),
+                seconds: self.timeout.as_secs(),
+            })??;
+        Ok(Transcription {
+            text: transcript.text.trim().to_string(),
+            language: transcript.language,
+            confidence: transcript.confidence,
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        })
+    }
+}
+
+/// Keeps the worker running: start, wait for READY, publish the URI, wait for
+/// exit, back off, repeat. Ends when every [`Stt`] handle is gone.
+async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>) {
+    let mut backoff = FIRST_BACKOFF;
+    let mut restarts = 0u64;
+    loop {
+        let started = Instant::now();
+        match start_worker(&command).await {
+            Ok((mut child, ready_uri)) => {
+                tracing::info!(uri = %ready_uri, pid = child.id(), restarts, "speech-to-text worker ready");
+                if uri.send(Some(ready_uri)).is_err() {
+                    let _ = child.kill().await;
+                    return;
+                }
+                tokio::select! {
+                    status = child.wait() => {
+                        let _ = uri.send(None);
+                        match status {
+                            Ok(status) => tracing::error!(%status, "speech-to-text worker exited; restarting"),
+                            Err(error) => tracing::error!(%error, "cannot wait for the speech-to-text worker; restarting"),
+                        }
+                    }
+                    () = uri.closed() => {
+                        let _ = child.kill().await;
+                        return;
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, program = %command.program.display(), "cannot start the speech-to-text worker");
+            }
+        }
+        if started.elapsed() >= STABLE_AFTER {
+            backoff = FIRST_BACKOFF;
+        }
+        restarts += 1;
+        tracing::warn!(delay_ms = backoff.as_millis() as u64, restarts, "restarting the speech-to-text worker");
+        tokio::select! {
+            () = tokio::time::sleep(backoff) => {}
+            () = uri.closed() => return,
+        }
+        backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+/// Starts the worker and reads its `READY <uri>` line.
+async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String)> {
+    // A socket file left by a worker that was killed would make bind fail.
+    let _ = std::fs::remove_file(&command.socket);
+    let mut child = Command::new(&command.program)
+        .arg("--model")
+        .arg(&command.model)
+        .arg("--uri")
+        .arg(format!("unix://{}", command.socket.display()))
+        .arg("--threads")
+        .arg(command.threads.to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot run {}: {e}; build it with `cargo build --release --workspace`", command.program.display()),
+            )
+        })?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| std::io::Error::other("the worker's stdout was not captured"))?;
+    let mut lines = BufReader::new(stdout).lines();
+    let ready = tokio::time::timeout(START_TIMEOUT, async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(uri) = line.strip_prefix("READY ") {
+                return Ok(uri.trim().to_string());
+            }
+        }
+        Err(std::io::Error::other("the worker exited before it was ready"))
+    })
+    .await
+    .map_err(|_| std::io::Error::other("the worker did not print READY in time"))??;
+    // Keep draining stdout so the worker never blocks on a full pipe.
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            tracing::debug!(line, "speech-to-text worker output");
+        }
+    });
+    Ok((child, ready))
+}

@@ -1,0 +1,157 @@
+//! End-to-end calls on a simulated line: real recordings as the caller, the
+//! real STT worker, LLM, voice and VAD, and a real SQLite store.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{asterisk, engines, fixture, join_with_gaps, line_audio, serial, RUNTIME};
+use standardiste::call::{run_call, CallSummary};
+use standardiste::line::simulated::{CallerScript, SimulatedLine};
+use standardiste::store::{CallRow, TurnRow};
+
+const ALLISON: &str = "en_US_f_Allison";
+
+fn run(script: CallerScript) -> (CallSummary, CallRow, Vec<TurnRow>) {
+    let engines = engines();
+    let summary = RUNTIME
+        .block_on(run_call(SimulatedLine::start("sim0", script), engines, None))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let store = engines.store.lock().unwrap();
+    let call = store.call(summary.call_id).unwrap();
+    let turns = store.turns(summary.call_id).unwrap();
+    for turn in &turns {
+        eprintln!(
+            "[{:>6} ms] {:<9} {}{}",
+            turn.start_ms,
+            turn.speaker,
+            turn.text,
+            turn.latency_ms.map_or(String::new(), |l| format!("   (latency {l} ms)"))
+        );
+    }
+    (summary, call, turns)
+}
+
+fn caller_turns(turns: &[TurnRow]) -> Vec<&TurnRow> {
+    turns.iter().filter(|t| t.speaker == "caller").collect()
+}
+
+fn box_turns(turns: &[TurnRow]) -> Vec<&TurnRow> {
+    turns.iter().filter(|t| t.speaker == "assistant").collect()
+}
+
+#[test]
+fn question_about_hours_gets_a_grounded_answer() {
+    let _serial = serial();
+    let question = line_audio(&fixture("caller-saturday-hours.wav"));
+    let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));
+    let mut script = CallerScript::new(vec![question, goodbye]);
+    script.caller_number = Some("+447700900123".to_string());
+    let (summary, call, turns) = run(script);
+
+    assert_eq!(call.outcome, "completed", "the caller said goodbye");
+    assert!(call.ended_at.is_some());
+    assert_eq!(call.caller_number.as_deref(), Some("+447700900123"));
+    assert_eq!(call.language.as_deref(), Some("en"));
+    assert!(call.duration_ms.unwrap_or(0) > 5_000);
+
+    let boxes = box_turns(&turns);
+    assert!(boxes[0].text.starts_with("Hello, you have reached Harbor Dental Clinic"), "greeting: {}", boxes[0].text);
+    let callers = caller_turns(&turns);
+    assert!(callers.len() >= 2, "two caller turns expected: {callers:?}");
+    let question = callers[0].text.to_lowercase();
+    assert!(question.contains("saturday"), "transcript: {question}");
+
+    // Saturday is 09:00-12:00 in config/profile.toml.
+    let answer = boxes
+        .iter()
+        .find(|t| t.latency_ms.is_some())
+        .expect("a reply to the question");
+    let text = answer.text.to_lowercase();
+    assert!(
+        text.contains('9') || text.contains("nine"),
+        "the answer does not give Saturday's opening time: {text}"
+    );
+    assert!(answer.llm_first_ms.is_some() && answer.tts_first_ms.is_some());
+    assert!(boxes.last().unwrap().text.contains("Goodbye"), "farewell: {}", boxes.last().unwrap().text);
+
+    // The recording holds both sides for the whole call.
+    let reader = hound::WavReader::open(&summary.recording).unwrap();
+    assert_eq!(reader.spec().channels, 2);
+    assert_eq!(reader.spec().sample_rate, 8_000);
+    let seconds = reader.duration() as f64 / 8_000.0;
+    let expected = call.duration_ms.unwrap() as f64 / 1_000.0;
+    assert!((seconds - expected).abs() < 0.1, "recording {seconds} s, call {expected} s");
+}
+
+#[test]
+fn digits_read_with_pauses_stay_one_turn() {
+    let _serial = serial();
+    let digit = |d: &str| line_audio(&asterisk(ALLISON, &format!("digits/{d}")));
+    let pairs: Vec<Vec<i16>> = [["0", "6"], ["1", "2"], ["3", "4"]]
+        .iter()
+        .map(|pair| join_with_gaps(&[digit(pair[0]), digit(pair[1])], 150))
+        .collect();
+    // 800 ms between pairs: longer than the short pause, shorter than the end.
+    let number = join_with_gaps(&pairs, 800);
+    let mut script = CallerScript::new(vec![number]);
+    script.hang_up_after_last = false;
+    let (_, _, turns) = run(script);
+
+    let callers = caller_turns(&turns);
+    assert_eq!(callers.len(), 1, "the number was cut into several turns: {callers:?}");
+    let digits: String = callers[0].text.chars().filter(char::is_ascii_digit).collect();
+    let words = callers[0].text.to_lowercase();
+    assert!(
+        digits.contains("061234") || digits.contains("0612") || words.contains("four"),
+        "transcript lost the end of the number: {}",
+        callers[0].text
+    );
+}
+
+#[test]
+fn caller_talking_over_the_box_stops_it() {
+    let _serial = serial();
+    let question = line_audio(&fixture("caller-saturday-hours.wav"));
+    let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));
+    let mut script = CallerScript::new(vec![question, goodbye]);
+    // "Goodbye" starts 300 ms into the box's answer.
+    script.barge_in = Some((1, Duration::from_millis(300)));
+    let (_, call, turns) = run(script);
+
+    let interrupted: Vec<_> = turns.iter().filter(|t| t.interrupted).collect();
+    assert_eq!(interrupted.len(), 1, "one reply should be cut: {turns:?}");
+    assert_eq!(interrupted[0].speaker, "assistant");
+    let answer_ms = interrupted[0].end_ms - interrupted[0].start_ms;
+    assert!(answer_ms < 2_500, "the box kept talking for {answer_ms} ms over the caller");
+    assert_eq!(call.outcome, "completed");
+}
+
+#[test]
+fn a_hum_is_not_a_turn() {
+    let _serial = serial();
+    let hum = line_audio(&fixture("caller-hum.wav"));
+    let mut script = CallerScript::new(vec![hum]);
+    script.hang_up_gap = Duration::from_secs(3);
+    script.patience = Duration::from_secs(4);
+    let (_, call, turns) = run(script);
+
+    assert!(caller_turns(&turns).is_empty(), "a hum became a turn: {turns:?}");
+    assert_eq!(box_turns(&turns).len(), 1, "the box should only have greeted: {turns:?}");
+    assert_eq!(call.outcome, "caller_hung_up");
+}
+
+#[test]
+fn silent_caller_is_asked_then_let_go() {
+    let _serial = serial();
+    let mut script = CallerScript::new(Vec::new());
+    script.hang_up_gap = Duration::from_secs(60);
+    script.patience = Duration::from_secs(60);
+    let (_, call, turns) = run(script);
+
+    let texts: Vec<&str> = box_turns(&turns).iter().map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.len(), 3, "greeting, still-there prompt, farewell: {texts:?}");
+    assert_eq!(texts[1], "Are you still there?");
+    assert!(texts[2].contains("Goodbye"));
+    assert_eq!(call.outcome, "silence");
+}
