@@ -9,7 +9,7 @@
 use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use llama_cpp_2::context::params::LlamaContextParams;
@@ -169,18 +169,31 @@ impl Llm {
     }
 }
 
+/// llama.cpp's backend, which may be initialised only once per process.
+fn backend() -> Result<&'static LlamaBackend, String> {
+    static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
+    BACKEND
+        .get_or_init(|| {
+            // llama.cpp logs every tensor it loads; route that to tracing (debug
+            // level) instead of stderr.
+            llama_cpp_2::send_logs_to_tracing(llama_cpp_2::LogOptions::default());
+            LlamaBackend::init().map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
 fn engine_thread(
     path: &Path,
     config: &LlmConfig,
     mut requests: mpsc::Receiver<Request>,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
 ) {
-    let loaded = (|| -> Result<_, String> {
-        let backend = LlamaBackend::init().map_err(|e| e.to_string())?;
-        let model = LlamaModel::load_from_file(&backend, path, &LlamaModelParams::default())
-            .map_err(|e| e.to_string())?;
-        Ok((backend, model))
-    })();
+    let loaded = backend().and_then(|backend| {
+        LlamaModel::load_from_file(backend, path, &LlamaModelParams::default())
+            .map(|model| (backend, model))
+            .map_err(|e| e.to_string())
+    });
     let (backend, model) = match loaded {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -201,7 +214,7 @@ fn engine_thread(
         .with_n_batch(BATCH_TOKENS as u32)
         .with_n_threads(threads)
         .with_n_threads_batch(threads);
-    let context = match model.new_context(&backend, params) {
+    let context = match model.new_context(backend, params) {
         Ok(context) => context,
         Err(e) => {
             let _ = ready.send(Err(format!("cannot create a context: {e}")));

@@ -25,6 +25,9 @@ pub fn models_dir() -> PathBuf {
 
 /// Path of a model file; fails the test with the fetch command when it is missing.
 pub fn model(name: &str) -> PathBuf {
+    // Every test asks for a model before it loads an engine, so this is the
+    // point where the runtime (and the environment it sets up) is prepared.
+    LazyLock::force(&RUNTIME);
     let path = models_dir().join(name);
     assert!(
         path.is_file(),

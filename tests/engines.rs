@@ -1,0 +1,148 @@
+//! The engines one at a time, on the real models: Piper, Silero VAD, the LLM.
+
+mod common;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+
+use common::{model, profile, RUNTIME};
+use standardiste::agent::llm::{Llm, LlmEvent, Message, Role};
+use standardiste::agent::prompt::{instructions, messages, CallContext};
+use standardiste::audio::resample::Resampler;
+use standardiste::audio::{to_f32, LINE_RATE, MODEL_RATE};
+use standardiste::config::{LlmConfig, VadConfig};
+use standardiste::speech::endpoint::{EndpointEvent, Endpointer};
+use standardiste::speech::tts::Tts;
+use standardiste::speech::vad::{VadModel, WINDOW_SAMPLES};
+
+/// Runs line audio through Silero and the endpointer; returns the events.
+fn endpoint_events(line_audio: &[i16]) -> Vec<EndpointEvent> {
+    let vad = VadModel::load(&model("silero_vad.onnx")).unwrap();
+    let mut stream = vad.stream();
+    let mut endpointer = Endpointer::new(&VadConfig::default());
+    let audio = Resampler::process_all(LINE_RATE, MODEL_RATE, &to_f32(line_audio));
+    let mut events = Vec::new();
+    for chunk in audio.chunks_exact(WINDOW_SAMPLES) {
+        let window: &[f32; WINDOW_SAMPLES] = chunk.try_into().unwrap();
+        let probability = stream.speech_probability(window).unwrap();
+        events.extend(endpointer.push(window, probability));
+    }
+    // Trailing silence lets the endpointer finish.
+    let silence = [0.0f32; WINDOW_SAMPLES];
+    for _ in 0..60 {
+        let probability = stream.speech_probability(&silence).unwrap();
+        events.extend(endpointer.push(&silence, probability));
+    }
+    events
+}
+
+fn seconds(samples: usize) -> f64 {
+    samples as f64 / f64::from(LINE_RATE)
+}
+
+/// Deterministic white noise.
+fn noise(samples: usize, amplitude: f32) -> Vec<i16> {
+    let mut state = 0x2545_F491_u32;
+    (0..samples)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            let uniform = state as f32 / u32::MAX as f32 * 2.0 - 1.0;
+            (uniform * amplitude * 32_767.0) as i16
+        })
+        .collect()
+}
+
+fn tones(frequencies: &[f32], samples: usize, amplitude: f32) -> Vec<i16> {
+    (0..samples)
+        .map(|i| {
+            let t = i as f32 / LINE_RATE as f32;
+            let sum: f32 = frequencies.iter().map(|f| (2.0 * std::f32::consts::PI * f * t).sin()).sum();
+            (sum / frequencies.len() as f32 * amplitude * 32_767.0) as i16
+        })
+        .collect()
+}
+
+#[test]
+fn piper_speaks_at_line_rate_and_vad_hears_it() {
+    let tts = Tts::load(&model("en_US-joe-medium.onnx"), 1.0).unwrap();
+    let speech = RUNTIME.block_on(tts.synthesize("We are open on Saturday from nine until noon.")).unwrap();
+    let duration = seconds(speech.samples.len());
+    assert!((1.5..6.0).contains(&duration), "{duration} s of speech");
+    let events = endpoint_events(&speech.samples);
+    assert!(matches!(events.first(), Some(EndpointEvent::Started { .. })), "{events:?}");
+    assert!(events.iter().any(|e| matches!(e, EndpointEvent::Ended { .. })), "{events:?}");
+}
+
+#[test]
+fn fixed_phrases_are_synthesised_once() {
+    let tts = Tts::load(&model("en_US-joe-medium.onnx"), 1.0).unwrap();
+    let first = RUNTIME.block_on(tts.phrase("Are you still there?")).unwrap();
+    let second = RUNTIME.block_on(tts.phrase("Are you still there?")).unwrap();
+    assert!(Arc::ptr_eq(&first.samples, &second.samples));
+}
+
+#[test]
+fn vad_ignores_silence_hiss_and_dial_tones() {
+    let minute = 60 * LINE_RATE as usize;
+    let cases = [
+        ("silence", vec![0i16; minute]),
+        ("line hiss at -40 dBFS", noise(minute, 0.017)),
+        ("US dial tone 350+440 Hz", tones(&[350.0, 440.0], minute, 0.3)),
+        ("European dial tone 440 Hz", tones(&[440.0], minute, 0.3)),
+    ];
+    for (name, audio) in cases {
+        let events = endpoint_events(&audio);
+        assert!(events.is_empty(), "{name} was taken for speech: {events:?}");
+    }
+}
+
+fn ask(llm: &Llm, question: &str) -> String {
+    let stable = instructions(&profile());
+    let context = CallContext {
+        now: "Monday 7 December 2026, 10:00".to_string(),
+        language: None,
+    };
+    let history = vec![Message {
+        role: Role::User,
+        content: question.to_string(),
+    }];
+    RUNTIME.block_on(async {
+        let mut pieces = llm
+            .generate(messages(&stable, &context, &history), 80, Arc::new(AtomicBool::new(false)))
+            .await
+            .unwrap();
+        let mut reply = String::new();
+        while let Some(event) = pieces.recv().await {
+            match event {
+                LlmEvent::Text(text) => reply.push_str(&text),
+                LlmEvent::Done(_) => break,
+                LlmEvent::Failed(message) => panic!("{message}"),
+            }
+        }
+        eprintln!("Q: {question}\nA: {reply}");
+        reply
+    })
+}
+
+#[test]
+fn llm_answers_from_the_profile() {
+    let llm = Llm::load(&model("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), &LlmConfig::default()).unwrap();
+    let hours = ask(&llm, "What time do you open on Saturday?").to_lowercase();
+    assert!(hours.contains('9') || hours.contains("nine"), "{hours}");
+    let address = ask(&llm, "What is your address?").to_lowercase();
+    assert!(address.contains("quay"), "{address}");
+    let price = ask(&llm, "How much is a check-up?").to_lowercase();
+    assert!(price.contains("45") || price.contains("forty-five"), "{price}");
+}
+
+#[test]
+fn llm_prefix_cache_skips_the_system_prompt() {
+    let llm = Llm::load(&model("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), &LlmConfig::default()).unwrap();
+    let stable = instructions(&profile());
+    let warm = RUNTIME.block_on(llm.warm(messages(&stable, &CallContext::default(), &[]))).unwrap();
+    let again = RUNTIME.block_on(llm.warm(messages(&stable, &CallContext::default(), &[]))).unwrap();
+    assert!(warm.evaluated_tokens > 200, "{warm:?}");
+    assert!(again.evaluated_tokens <= 1, "the second evaluation redid {} tokens", again.evaluated_tokens);
+}
