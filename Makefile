@@ -1,0 +1,36 @@
+# Standardiste: `make demo` sets everything up and runs a simulated call;
+# `make test` runs the whole test suite; `make bench` measures latency.
+
+CARGO ?= cargo
+BIN := target/release/standardiste
+ALLISON := /usr/share/asterisk/sounds/en_US_f_Allison
+
+.PHONY: all setup build models demo test bench clean-data
+
+all: build
+
+# System packages, ONNX Runtime and the Python venv (scripts/setup is idempotent).
+setup:
+	scripts/setup
+
+build: setup
+	$(CARGO) build --release --workspace
+
+# Default models plus the test recordings, each verified against its SHA-256.
+models: build
+	$(BIN) models fetch --assets
+
+# A real call on a simulated line: the caller asks about Saturday's opening
+# hours, then says goodbye (a recording of a real voice from Debian's Asterisk prompts).
+demo: models
+	$(BIN) call --caller tests/fixtures/caller-saturday-hours.wav --caller $(ALLISON)/vm-goodbye.wav
+	$(BIN) calls --limit 5
+
+test: models
+	$(CARGO) test --release --workspace
+
+bench: models
+	$(BIN) bench --report bench/REPORT.md
+
+clean-data:
+	rm -rf var
