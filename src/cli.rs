@@ -41,6 +41,21 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Measure turn latency, engine speeds and memory on simulated calls; write a Markdown report.
+    Bench {
+        /// Where to write the report.
+        #[arg(long, default_value = "bench/REPORT.md")]
+        report: PathBuf,
+        /// Number of simulated calls.
+        #[arg(long, default_value_t = 7)]
+        calls: usize,
+        /// Questions per call.
+        #[arg(long, default_value_t = 3)]
+        questions: usize,
+        /// Folder of the caller recordings.
+        #[arg(long, default_value = "tests/fixtures")]
+        fixtures: PathBuf,
+    },
     /// Fetch or check the model files.
     Models {
         #[command(subcommand)]
@@ -127,6 +142,24 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Calls { action: None, limit } => list_calls(&config, limit),
         Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
         Command::Models { action } => crate::cli_models::run(&config, action),
+        Command::Bench { report, calls, questions, fixtures } => {
+            let options = crate::bench::BenchOptions {
+                report,
+                fixtures,
+                calls,
+                questions_per_call: questions,
+                command: std::env::args().collect::<Vec<_>>().join(" "),
+            };
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let profile = BusinessProfile::load(&config.profile).map_err(|e| e.to_string())?;
+                let engines = Engines::load(config, profile).await.map_err(|e| e.to_string())?;
+                let report = crate::bench::run(&engines, &options).await?;
+                println!("{report}");
+                eprintln!("report written to {}", options.report.display());
+                Ok(())
+            })
+        }
     }
 }
 

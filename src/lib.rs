@@ -7,6 +7,7 @@
 
 pub mod agent;
 pub mod audio;
+mod bench;
 pub mod call;
 pub mod cli;
 mod cli_models;

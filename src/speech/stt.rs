@@ -48,6 +48,8 @@ pub struct Transcription {
     pub confidence: Option<f32>,
     /// Round trip to the service, in milliseconds.
     pub elapsed_ms: u64,
+    /// Time the service reports for recognition alone, when it reports it.
+    pub inference_ms: Option<u64>,
 }
 
 /// How to start the bundled worker.
@@ -138,6 +140,7 @@ impl Stt {
             language: transcript.language,
             confidence: transcript.confidence,
             elapsed_ms: started.elapsed().as_millis() as u64,
+            inference_ms: transcript.inference_ms,
         })
     }
 }
@@ -191,7 +194,20 @@ async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>) {
 async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String)> {
     // A socket file left by a worker that was killed would make bind fail.
     let _ = std::fs::remove_file(&command.socket);
-    let mut child = Command::new(&command.program)
+    let mut worker = Command::new(&command.program);
+    // SAFETY: the closure runs in the forked child before exec and only calls
+    // prctl, which is async-signal-safe.
+    unsafe {
+        worker.pre_exec(|| {
+            // The worker dies with this process, even when this process is
+            // killed with SIGKILL and has no chance to stop it.
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = worker
         .arg("--model")
         .arg(&command.model)
         .arg("--uri")

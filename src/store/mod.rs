@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-pub use calls::{CallOutcome, CallRow, NewTurn, Speaker, TurnRow};
+pub use calls::{now_rfc3339, CallOutcome, CallRow, NewTurn, Speaker, TurnRow};
 
 /// Why the store could not be used.
 #[derive(Debug, thiserror::Error)]
