@@ -23,7 +23,7 @@ struct Cli {
     #[arg(long, global = true, env = "STANDARDISTE_CONFIG")]
     config: Option<PathBuf>,
     /// Log filter, e.g. `info` or `standardiste=debug`.
-    #[arg(long, global = true, env = "STANDARDISTE_LOG", default_value = "warn")]
+    #[arg(long, global = true, env = "STANDARDISTE_LOG", default_value = "warn,llama-cpp-2=error")]
     log: String,
     #[command(subcommand)]
     command: Command,
@@ -125,7 +125,9 @@ fn load_config(path: Option<&Path>) -> Result<Config, String> {
         None if Path::new(DEFAULT_CONFIG).is_file() => Config::load(Path::new(DEFAULT_CONFIG)).map_err(|e| e.to_string()),
         None => {
             let mut config = Config::default();
-            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            let cwd = std::env::current_dir()
+                .and_then(|dir| dir.canonicalize())
+                .map_err(|e| format!("cannot resolve the current folder: {e}"))?;
             config.resolve_paths(&cwd);
             Ok(config)
         }

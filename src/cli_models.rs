@@ -51,7 +51,8 @@ pub fn run(config: &Config, action: ModelsAction) -> Result<(), String> {
                             format!("replaced a file whose SHA-256 was {previous_sha256}")
                         }
                     };
-                    println!("{:<40} {what}", entry.file.display());
+                    let name = entry.file.file_name().map_or_else(|| entry.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+                    println!("{name:<42} {what}");
                 }
             }
             Ok(())

@@ -165,7 +165,7 @@ impl Default for VadConfig {
             model: "silero_vad.onnx".to_string(),
             threshold: 0.5,
             min_speech_ms: 200,
-            pause_ms: 450,
+            pause_ms: 350,
             end_ms: 1_400,
             barge_in_ms: 400,
         }
@@ -179,6 +179,21 @@ impl Default for CallConfig {
             max_duration_s: 900,
         }
     }
+}
+
+/// Removes `.` and `..` components without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal
 }
 
 fn default_threads() -> usize {
@@ -198,20 +213,19 @@ impl Config {
         };
         let mut config: Config = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
         config.validate().map_err(invalid)?;
-        let base = path.parent().unwrap_or(Path::new("."));
-        config.resolve_paths(base);
+        let base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let base = base.canonicalize().map_err(|e| invalid(format!("cannot resolve its folder: {e}")))?;
+        config.resolve_paths(&base);
         Ok(config)
     }
 
-    /// Makes relative paths absolute against `base`.
+    /// Makes relative paths absolute against `base`, which should be absolute.
     pub fn resolve_paths(&mut self, base: &Path) {
         for path in [&mut self.models_dir, &mut self.data_dir, &mut self.profile] {
-            if path.is_relative() {
-                *path = base.join(&*path);
-            }
+            *path = normalize(&base.join(&*path));
         }
-        if !self.stt.worker.as_os_str().is_empty() && self.stt.worker.is_relative() {
-            self.stt.worker = base.join(&self.stt.worker);
+        if !self.stt.worker.as_os_str().is_empty() {
+            self.stt.worker = normalize(&base.join(&self.stt.worker));
         }
     }
 
@@ -261,9 +275,20 @@ mod tests {
         let path = dir.path().join("standardiste.toml");
         std::fs::write(&path, "").unwrap();
         let config = Config::load(&path).unwrap();
-        assert_eq!(config.models_dir, dir.path().join("models"));
-        assert_eq!(config.database_path(), dir.path().join("var/calls.db"));
+        let dir = dir.path().canonicalize().unwrap();
+        assert_eq!(config.models_dir, dir.join("models"));
+        assert_eq!(config.database_path(), dir.join("var/calls.db"));
         assert_eq!(config.stt.model, "ggml-base-q5_1.bin");
+    }
+
+    #[test]
+    fn parent_folders_are_resolved() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("config")).unwrap();
+        let path = dir.path().join("config/standardiste.toml");
+        std::fs::write(&path, "models_dir = \"../models\"\n").unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.models_dir, dir.path().canonicalize().unwrap().join("models"));
     }
 
     #[test]

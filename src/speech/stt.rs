@@ -81,29 +81,17 @@ impl Stt {
         }
     }
 
-    /// Starts the bundled worker under supervision and waits until it is ready.
+    /// Starts the bundled worker and keeps it running. A worker that cannot
+    /// start now (a missing model, a bad path) is an error here, not a retry loop.
     pub async fn supervised(
         command: WorkerCommand,
         language: Option<String>,
         timeout: Duration,
     ) -> std::io::Result<Stt> {
-        let (sender, mut receiver) = watch::channel(None);
-        tokio::spawn(supervise(command, sender));
-        let ready = tokio::time::timeout(START_TIMEOUT, receiver.wait_for(Option::is_some))
-            .await
-            .map(|waited| waited.map(|_| ()));
-        match ready {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) => {
-                return Err(std::io::Error::other("the speech-to-text supervisor stopped"));
-            }
-            Err(_) => {
-                return Err(std::io::Error::other(format!(
-                    "the speech-to-text worker was not ready after {} s; see its log lines above",
-                    START_TIMEOUT.as_secs()
-                )));
-            }
-        }
+        let (child, ready_uri) = start_worker(&command).await?;
+        tracing::info!(uri = %ready_uri, pid = child.id(), "speech-to-text worker ready");
+        let (sender, receiver) = watch::channel(Some(ready_uri));
+        tokio::spawn(supervise(command, sender, child));
         Ok(Stt {
             uri: receiver,
             language,
@@ -145,20 +133,24 @@ impl Stt {
     }
 }
 
-/// Keeps the worker running: start, wait for READY, publish the URI, wait for
-/// exit, back off, repeat. Ends when every [`Stt`] handle is gone.
-async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>) {
+/// Keeps the worker running: wait for it to exit, back off, start it again,
+/// wait for READY, publish the URI, repeat. Ends when every [`Stt`] handle is gone.
+async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, first: Child) {
     let mut backoff = FIRST_BACKOFF;
     let mut restarts = 0u64;
+    let mut running = Some(first);
     loop {
         let started = Instant::now();
-        match start_worker(&command).await {
-            Ok((mut child, ready_uri)) => {
+        let child = match running.take() {
+            Some(child) => Ok(child),
+            None => start_worker(&command).await.map(|(child, ready_uri)| {
                 tracing::info!(uri = %ready_uri, pid = child.id(), restarts, "speech-to-text worker ready");
-                if uri.send(Some(ready_uri)).is_err() {
-                    let _ = child.kill().await;
-                    return;
-                }
+                let _ = uri.send(Some(ready_uri));
+                child
+            }),
+        };
+        match child {
+            Ok(mut child) => {
                 tokio::select! {
                     status = child.wait() => {
                         let _ = uri.send(None);
