@@ -6,6 +6,8 @@ mod common;
 use std::time::Duration;
 
 use common::{asterisk, engines, fixture, join_with_gaps, line_audio, serial, RUNTIME};
+use standardiste::audio::resample::Resampler;
+use standardiste::audio::to_f32;
 use standardiste::call::{run_call, CallSummary};
 use standardiste::line::simulated::{CallerScript, SimulatedLine};
 use standardiste::store::{CallRow, TurnRow};
@@ -15,7 +17,7 @@ const ALLISON: &str = "en_US_f_Allison";
 fn run(script: CallerScript) -> (CallSummary, CallRow, Vec<TurnRow>) {
     let engines = engines();
     let summary = RUNTIME
-        .block_on(run_call(SimulatedLine::start("sim0", script), engines, None))
+        .block_on(async { run_call(SimulatedLine::start("sim0", script), engines, None).await })
         .unwrap_or_else(|e| panic!("{e}"));
     let store = engines.store.lock().unwrap();
     let call = store.call(summary.call_id).unwrap();
@@ -154,4 +156,108 @@ fn silent_caller_is_asked_then_let_go() {
     assert_eq!(texts[1], "Are you still there?");
     assert!(texts[2].contains("Goodbye"));
     assert_eq!(call.outcome, "silence");
+}
+
+/// Pids of this process's `standardiste-stt` children.
+fn stt_worker_pids() -> Vec<i32> {
+    let me = std::process::id().to_string();
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else { continue };
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(str::trim)
+                .unwrap_or("")
+                .to_string()
+        };
+        if field("PPid:") == me && field("Name:").starts_with("standardiste-st") {
+            pids.extend(entry.file_name().to_str().and_then(|p| p.parse::<i32>().ok()));
+        }
+    }
+    pids
+}
+
+#[test]
+fn call_survives_the_stt_worker_dying() {
+    let _serial = serial();
+    let engines = engines();
+    let greeting = RUNTIME.block_on(engines.tts.phrase(&engines.profile.greeting)).unwrap();
+    let first = line_audio(&fixture("caller-address.wav"));
+    let second = line_audio(&fixture("caller-saturday-hours.wav"));
+    let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));
+
+    // Kill the worker while the caller is finishing the first question, so its
+    // transcription cannot succeed.
+    let script = CallerScript::new(vec![first.clone(), second, goodbye]);
+    let kill_at = Duration::from_secs_f64(
+        greeting.samples.len() as f64 / 8_000.0 + script.reply_gap.as_secs_f64() + first.len() as f64 / 8_000.0 - 0.3,
+    );
+    let before = stt_worker_pids();
+    assert_eq!(before.len(), 1, "one worker expected: {before:?}");
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(kill_at);
+        // SAFETY: kill(2) on a pid this process started.
+        unsafe { libc::kill(before[0], libc::SIGKILL) };
+    });
+    let (_, call, turns) = run(script);
+    killer.join().unwrap();
+
+    let texts: Vec<&str> = box_turns(&turns).iter().map(|t| t.text.as_str()).collect();
+    assert!(texts.contains(&"Sorry, could you say that again?"), "{texts:?}");
+    let callers = caller_turns(&turns);
+    assert!(
+        callers.iter().any(|t| t.text.to_lowercase().contains("saturday")),
+        "the question after the restart was not transcribed: {callers:?}"
+    );
+    assert_eq!(call.outcome, "completed");
+    let after = stt_worker_pids();
+    assert_eq!(after.len(), 1, "the worker was not restarted: {after:?}");
+}
+
+#[test]
+fn piper_speech_transcribes_back_to_its_text() {
+    let _serial = serial();
+    let engines = engines();
+    let sentences = [
+        "We are open on Saturday from nine until noon.",
+        "Free parking is available behind the building.",
+        "Please hold while I check the schedule for next week.",
+    ];
+    for sentence in sentences {
+        let (heard, errors, words) = RUNTIME.block_on(async {
+            let speech = engines.tts.synthesize(sentence).await.unwrap();
+            let audio = Resampler::process_all(8_000, 16_000, &to_f32(&speech.samples));
+            let heard = engines.stt.transcribe(&audio).await.unwrap().text;
+            let reference = normalise(sentence);
+            let hypothesis = normalise(&heard);
+            (heard, edit_distance(&reference, &hypothesis), reference.len())
+        });
+        eprintln!("{sentence:?} -> {heard:?} ({errors}/{words} word errors)");
+        assert!(errors * 5 <= words, "more than 20% word errors: {sentence:?} -> {heard:?}");
+    }
+}
+
+fn normalise(text: &str) -> Vec<String> {
+    text.to_lowercase()
+        .replace('-', " ")
+        .split_whitespace()
+        .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '\'').collect::<String>())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Word-level Levenshtein distance.
+fn edit_distance(a: &[String], b: &[String]) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, word) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, other) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(word != other);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
 }
