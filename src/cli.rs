@@ -43,7 +43,7 @@ enum Command {
     },
     /// Measure turn latency, engine speeds and memory on simulated calls; write a Markdown report.
     Bench {
-        /// Where to write the report.
+        /// Path of the report file.
         #[arg(long, default_value = "bench/REPORT.md")]
         report: PathBuf,
         /// Number of simulated calls.
@@ -66,7 +66,7 @@ enum Command {
 #[derive(clap::Args)]
 struct CallArgs {
     /// Recording of what the caller says (8 or 16 kHz, mono or stereo, 16-bit WAV).
-    /// Repeat for several utterances; each is said after the box's reply.
+    /// Repeat for several utterances; each is played after the box's reply.
     #[arg(long = "caller", required = true)]
     callers: Vec<PathBuf>,
     /// Caller ID to present.

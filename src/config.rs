@@ -1,13 +1,13 @@
 //! The box's settings file (`standardiste.toml`): where models and data live,
 //! which models to use and how the conversation is timed.
 //!
-//! Relative paths are resolved against the folder that holds the settings file.
+//! Relative paths are resolved against the folder that contains the settings file.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-/// Why the settings cannot be used.
+/// Error reading or validating the settings file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the settings file {path}: {source}")]

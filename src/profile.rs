@@ -19,7 +19,7 @@ pub const WEEKDAYS: [&str; 7] = [
     "sunday",
 ];
 
-/// Why a profile cannot be used.
+/// Error reading or validating a business profile.
 #[derive(Debug, thiserror::Error)]
 pub enum ProfileError {
     #[error("cannot read the business profile {path}: {source}")]

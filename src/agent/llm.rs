@@ -61,7 +61,7 @@ impl Role {
     }
 }
 
-/// What a generation streams back.
+/// Event streamed back by a generation.
 #[derive(Debug, Clone)]
 pub enum LlmEvent {
     /// A piece of the reply, valid UTF-8.
@@ -84,7 +84,7 @@ pub struct GenerationStats {
     pub cancelled: bool,
 }
 
-/// Why the engine could not start.
+/// Error starting or reaching the LLM engine.
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
     #[error("cannot load the LLM {path}: {message}")]
@@ -272,7 +272,7 @@ impl Engine<'_> {
             .model
             .apply_chat_template(&self.template, &chat, true)
             .map_err(|e| format!("cannot apply the chat template: {e}"))?;
-        // The chat template already holds the special tokens, so none are added
+        // The chat template already contains the special tokens, so none are added
         // and the ones in the text are parsed as special.
         let tokens = self.model.vocab().tokenize(prompt.as_bytes(), false, true);
         if tokens.is_empty() {
@@ -320,7 +320,7 @@ impl Engine<'_> {
             pending_bytes.extend(self.model.vocab().token_to_piece(token, false, None));
             let text = take_valid_utf8(&mut pending_bytes);
             if !text.is_empty() && request.events.blocking_send(LlmEvent::Text(text)).is_err() {
-                // Nobody listens any more: the call ended.
+                // The receiver is gone because the call ended.
                 stats.cancelled = true;
                 break;
             }

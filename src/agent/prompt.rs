@@ -1,8 +1,9 @@
 //! The prompt: instructions and facts from the business profile, then the conversation.
 //!
 //! The system message starts with everything that stays the same across
-//! calls (instructions and profile facts) so the LLM engine's KV cache can
-//! reuse it; what changes per call (the time, the caller's language) comes last.
+//! calls (instructions and profile facts), so the LLM engine's KV cache can
+//! reuse it. The parts that change per call (the time, the caller's
+//! language) come last.
 
 use crate::profile::BusinessProfile;
 
@@ -52,7 +53,7 @@ pub fn instructions(profile: &BusinessProfile) -> String {
     text
 }
 
-/// What changes per call: the time now and the caller's language.
+/// Per-call part of the prompt: the time now and the caller's language.
 #[derive(Debug, Clone, Default)]
 pub struct CallContext {
     /// For example "Tuesday 9 December 2026, 14:30".
@@ -98,7 +99,7 @@ pub fn language_name(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The current local time in the form the prompt uses.
+/// Formats the current local time as the prompt uses it.
 pub fn describe_now() -> String {
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     let format = time::macros::format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute]");

@@ -8,7 +8,7 @@ use super::{to_f32, to_i16, LINE_RATE};
 /// Sample rates accepted for a caller recording, in Hz.
 pub const ACCEPTED_RATES: [u32; 2] = [8_000, 16_000];
 
-/// Why a recording cannot be used as a caller.
+/// Error reading a caller recording.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordingError {
     #[error("cannot read {path}: {source}")]

@@ -27,7 +27,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(30);
 /// A worker that stayed up this long resets the backoff.
 const STABLE_AFTER: Duration = Duration::from_secs(60);
 
-/// Why a transcription failed.
+/// Error from a transcription.
 #[derive(Debug, thiserror::Error)]
 pub enum SttError {
     #[error("the speech-to-text service is not running (it is starting or restarting)")]

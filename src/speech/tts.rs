@@ -23,7 +23,7 @@ const REQUEST_QUEUE: usize = 16;
 /// Environment variable that piper-rs reads to find espeak-ng's data folder.
 const ESPEAK_DATA_ENV: &str = "PIPER_ESPEAKNG_DATA_DIRECTORY";
 
-/// Why synthesis failed.
+/// Error from speech synthesis.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TtsError {
     #[error("cannot load the Piper voice {path}: {message}")]

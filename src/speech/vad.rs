@@ -25,7 +25,7 @@ pub struct VadModel {
     session: Arc<Mutex<Session>>,
 }
 
-/// Why VAD failed.
+/// Error from voice activity detection.
 #[derive(Debug, thiserror::Error)]
 pub enum VadError {
     #[error("cannot load the VAD model {path}: {message}")]

@@ -14,7 +14,7 @@ use rusqlite::Connection;
 
 pub use calls::{now_rfc3339, CallOutcome, CallRow, NewTurn, Speaker, TurnRow};
 
-/// Why the store could not be used.
+/// Error from the call database.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("cannot open the call database {path}: {source}")]
