@@ -146,3 +146,54 @@ fn llm_prefix_cache_skips_the_system_prompt() {
     assert!(warm.evaluated_tokens > 200, "{warm:?}");
     assert!(again.evaluated_tokens <= 1, "the second evaluation redid {} tokens", again.evaluated_tokens);
 }
+
+/// A models folder with links to the real models, for breaking one of them.
+fn linked_models(dir: &std::path::Path) {
+    for name in [
+        "ggml-base-q5_1.bin",
+        "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        "en_US-joe-medium.onnx",
+        "en_US-joe-medium.onnx.json",
+        "silero_vad.onnx",
+    ] {
+        std::os::unix::fs::symlink(model(name), dir.join(name)).unwrap();
+    }
+}
+
+#[test]
+fn missing_model_names_file_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    linked_models(dir.path());
+    std::fs::remove_file(dir.path().join("silero_vad.onnx")).unwrap();
+    let mut config = common::config(dir.path());
+    config.models_dir = dir.path().to_path_buf();
+    let error = RUNTIME
+        .block_on(standardiste::call::Engines::load(config, profile()))
+        .err()
+        .expect("a missing model is an error")
+        .to_string();
+    assert!(error.contains("silero_vad.onnx is missing"), "{error}");
+    assert!(error.contains("standardiste models fetch"), "{error}");
+}
+
+#[test]
+fn damaged_model_is_rejected_by_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    linked_models(dir.path());
+    let damaged = dir.path().join("silero_vad.onnx");
+    let mut bytes = std::fs::read(&damaged).unwrap();
+    std::fs::remove_file(&damaged).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xFF;
+    std::fs::write(&damaged, bytes).unwrap();
+    let mut config = common::config(dir.path());
+    config.models_dir = dir.path().to_path_buf();
+    let error = RUNTIME
+        .block_on(standardiste::call::Engines::load(config, profile()))
+        .err()
+        .expect("a damaged model is an error")
+        .to_string();
+    assert!(error.contains("silero_vad.onnx is damaged"), "{error}");
+    assert!(error.contains("1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"), "{error}");
+    assert!(error.contains("standardiste models fetch"), "{error}");
+}

@@ -118,15 +118,38 @@ impl Engines {
 }
 
 /// Returns the path of a model file, or the error that says how to fetch it.
+///
+/// A file listed in the model manifest must also have the manifest's SHA-256
+/// (checked through its `.sha256` stamp, so only a changed file is hashed
+/// again). Files the manifest does not list, such as a Piper voice the owner
+/// supplied, are only checked for presence.
 fn check_model(models_dir: &Path, name: &str) -> Result<std::path::PathBuf, StartError> {
     let path = models_dir.join(name);
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(StartError(format!(
-            "model file {} is missing; fetch it with `standardiste models fetch` (or `make models`)",
+    let manifest = standardiste_models::Manifest::bundled();
+    let entry = manifest.entries.iter().find(|entry| entry.file == name);
+    let fetch = entry.map_or_else(|| "standardiste models fetch".to_string(), |e| e.fetch_command());
+    if !path.is_file() {
+        return Err(StartError(format!(
+            "model file {} is missing; fetch it with `{fetch}`",
             path.display()
-        )))
+        )));
+    }
+    let Some(entry) = entry else {
+        return Ok(path);
+    };
+    match standardiste_models::verify_file(entry, &path) {
+        Ok(standardiste_models::FileStatus::Good) => Ok(path),
+        Ok(standardiste_models::FileStatus::Missing) => Err(StartError(format!(
+            "model file {} is missing; fetch it with `{fetch}`",
+            path.display()
+        ))),
+        Ok(standardiste_models::FileStatus::WrongHash { actual }) => Err(StartError(format!(
+            "model file {} is damaged or not the expected one: its SHA-256 is {actual}, expected {}; \
+             replace it with `{fetch}`",
+            path.display(),
+            entry.sha256
+        ))),
+        Err(error) => Err(StartError(format!("cannot read model file {}: {error}", path.display()))),
     }
 }
 
