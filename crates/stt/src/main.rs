@@ -108,7 +108,12 @@ fn run(args: Args) -> anyhow::Result<()> {
     });
 
     let runtime = tokio::runtime::Runtime::new().context("failed to start the tokio runtime")?;
-    runtime.block_on(server::run(&args.uri, shared, shutdown_signal()))
+    runtime.block_on(async {
+        // The handlers are installed before READY is printed, so that a supervisor that
+        // stops the worker right after READY still gets the socket file removed.
+        let shutdown = shutdown_signal()?;
+        server::run(&args.uri, shared, shutdown).await
+    })
 }
 
 /// Builds the `info` response: one speech-to-text program with the loaded model.
@@ -145,20 +150,18 @@ fn describe(args: &Args, recognizer: &Recognizer) -> Info {
     }
 }
 
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// Installs SIGINT and SIGTERM handlers and returns a future that completes on either.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
 
-    let mut terminate = match signal(SignalKind::terminate()) {
-        Ok(stream) => stream,
-        Err(error) => {
-            error!(%error, "failed to listen for SIGTERM; only SIGINT stops the worker");
-            let _ = tokio::signal::ctrl_c().await;
-            return;
+    let mut interrupt =
+        signal(SignalKind::interrupt()).context("failed to install the SIGINT handler")?;
+    let mut terminate =
+        signal(SignalKind::terminate()).context("failed to install the SIGTERM handler")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => info!("received SIGINT"),
+            _ = terminate.recv() => info!("received SIGTERM"),
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => info!("received SIGINT"),
-        _ = terminate.recv() => info!("received SIGTERM"),
-    }
+    })
 }
