@@ -252,13 +252,13 @@ impl Session {
             confidence = recognition.confidence,
             no_speech_prob = recognition.no_speech_prob,
             chars = recognition.text.chars().count(),
-            dropped_segments = recognition.dropped.len(),
+            dropped_windows = recognition.dropped.len(),
             "transcribed"
         );
         for reason in &recognition.dropped {
             debug!(
                 connection_id = self.connection_id,
-                "dropped segment {reason}"
+                "dropped window {reason}"
             );
         }
 
