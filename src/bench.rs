@@ -109,7 +109,7 @@ async fn measure_stt(engines: &Engines, questions: &[Vec<i16>]) -> Result<SttRes
     let mut result = SttResult { audio_s: 0.0, round_trip_s: 0.0, inference_s: 0.0 };
     for question in questions {
         let audio = Resampler::process_all(LINE_RATE, MODEL_RATE, &to_f32(question));
-        let transcription = engines.stt.transcribe(&audio).await.map_err(|e| e.to_string())?;
+        let transcription = engines.stt.transcribe(&audio, None).await.map_err(|e| e.to_string())?;
         result.audio_s += audio.len() as f64 / f64::from(MODEL_RATE);
         result.round_trip_s += transcription.elapsed_ms as f64 / 1_000.0;
         result.inference_s += transcription.inference_ms.unwrap_or(transcription.elapsed_ms) as f64 / 1_000.0;

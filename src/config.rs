@@ -49,6 +49,9 @@ pub struct SttConfig {
     pub threads: usize,
     /// `auto` to detect the caller's language, or an ISO 639-1 code.
     pub language: String,
+    /// Languages that detection may choose from (comma-separated codes, or `all`).
+    /// Detection on a word or two often picks an unrelated language otherwise.
+    pub detect_languages: String,
     /// Path of the `standardiste-stt` binary. Empty: next to this program.
     pub worker: PathBuf,
     /// Maximum time for one transcription, in seconds.
@@ -132,6 +135,7 @@ impl Default for SttConfig {
             model: "ggml-base-q5_1.bin".to_string(),
             threads: default_threads(),
             language: "auto".to_string(),
+            detect_languages: "en,fr,de,es".to_string(),
             worker: PathBuf::new(),
             timeout_s: 20,
         }

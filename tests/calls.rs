@@ -229,7 +229,7 @@ fn piper_speech_transcribes_back_to_its_text() {
         let (heard, errors, words) = RUNTIME.block_on(async {
             let speech = engines.tts.synthesize(sentence).await.unwrap();
             let audio = Resampler::process_all(8_000, 16_000, &to_f32(&speech.samples));
-            let heard = engines.stt.transcribe(&audio).await.unwrap().text;
+            let heard = engines.stt.transcribe(&audio, Some("en")).await.unwrap().text;
             let reference = normalise(sentence);
             let hypothesis = normalise(&heard);
             (heard, edit_distance(&reference, &hypothesis), reference.len())

@@ -60,6 +60,7 @@ impl Engines {
                 model: whisper?,
                 threads: config.stt.threads,
                 socket: config.data_dir.join(format!("stt-{}.sock", std::process::id())),
+                detect_languages: config.stt.detect_languages.clone(),
             };
             std::fs::create_dir_all(&config.data_dir)
                 .map_err(|e| StartError(format!("cannot create {}: {e}", config.data_dir.display())))?;

@@ -426,8 +426,9 @@ impl Session<'_> {
                 });
                 let stt = self.engines.stt.clone();
                 let transcripts = self.transcripts.clone();
+                let language = self.language.clone();
                 tokio::spawn(async move {
-                    let result = stt.transcribe(&audio).await;
+                    let result = stt.transcribe(&audio, language.as_deref()).await;
                     let _ = transcripts.send((revision, result)).await;
                 });
             }
