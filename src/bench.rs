@@ -15,10 +15,9 @@ use crate::line::simulated::{CallerScript, SimulatedLine};
 const QUESTIONS: &[&str] = &[
     "caller-saturday-hours.wav",
     "caller-address.wav",
-    "caller-checkup-price.wav",
-    "caller-children.wav",
-    "caller-parking.wav",
     "caller-wednesday.wav",
+    "caller-cleaning-price.wav",
+    "caller-parking.wav",
 ];
 
 /// Sentences for the speech synthesis speed measurement.

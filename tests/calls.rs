@@ -188,17 +188,18 @@ fn call_survives_the_stt_worker_dying() {
     let second = line_audio(&fixture("caller-saturday-hours.wav"));
     let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));
 
-    // Kill the worker while the caller is finishing the first question, so its
-    // transcription cannot succeed.
+    // Freeze the worker during the greeting, so the first question's
+    // transcription waits on it, then kill it while that request is pending.
     let script = CallerScript::new(vec![first.clone(), second, goodbye]);
-    let kill_at = Duration::from_secs_f64(
-        greeting.samples.len() as f64 / 8_000.0 + script.reply_gap.as_secs_f64() + first.len() as f64 / 8_000.0 - 0.3,
-    );
+    let first_done = greeting.samples.len() as f64 / 8_000.0 + script.reply_gap.as_secs_f64() + first.len() as f64 / 8_000.0;
+    let kill_at = Duration::from_secs_f64(first_done + 1.0);
     let before = stt_worker_pids();
     assert_eq!(before.len(), 1, "one worker expected: {before:?}");
     let killer = std::thread::spawn(move || {
-        std::thread::sleep(kill_at);
+        std::thread::sleep(Duration::from_millis(1_000));
         // SAFETY: kill(2) on a pid this process started.
+        unsafe { libc::kill(before[0], libc::SIGSTOP) };
+        std::thread::sleep(kill_at - Duration::from_millis(1_000));
         unsafe { libc::kill(before[0], libc::SIGKILL) };
     });
     let (_, call, turns) = run(script);

@@ -376,6 +376,9 @@ impl Engine<'_> {
             return LlamaSampler::greedy();
         }
         LlamaSampler::chain_simple([
+            // A mild penalty on the last 64 tokens keeps a small model from
+            // reciting the same fact twice.
+            LlamaSampler::penalties(self.model.n_vocab(), 64, 1.1, 0.0, 0.0),
             LlamaSampler::top_k(40),
             LlamaSampler::top_p(0.9, 1),
             LlamaSampler::temp(self.temperature),

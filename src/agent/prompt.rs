@@ -48,7 +48,7 @@ pub fn instructions(profile: &BusinessProfile) -> String {
         text.push_str(&format!("- {fact}\n"));
     }
     for entry in &profile.faq {
-        text.push_str(&format!("- Q: {} A: {}\n", entry.question, entry.answer));
+        text.push_str(&format!("- If asked \"{}\": {}\n", entry.question, entry.answer));
     }
     text
 }

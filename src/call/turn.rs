@@ -12,6 +12,10 @@ use crate::agent::llm::{GenerationStats, Llm, LlmEvent, Message};
 use crate::agent::sentences::SentenceSplitter;
 use crate::speech::tts::{Speech, Tts};
 
+/// Sentences in one spoken reply. A receptionist answers in a few sentences;
+/// a small model left alone may recite the whole profile, so generation stops here.
+const MAX_SENTENCES: usize = 3;
+
 /// What a reply task reports to the call loop.
 #[derive(Debug)]
 pub enum ReplyEvent {
@@ -48,6 +52,7 @@ pub async fn run_reply(mut job: ReplyJob, events: mpsc::Sender<ReplyEvent>) {
     let mut text = String::new();
     let mut splitter = SentenceSplitter::new();
     let mut first = true;
+    let mut spoken = 0;
     let mut error = None;
     let mut stats = None;
 
@@ -66,9 +71,19 @@ pub async fn run_reply(mut job: ReplyJob, events: mpsc::Sender<ReplyEvent>) {
             LlmEvent::Text(piece) => {
                 text.push_str(&piece);
                 for sentence in splitter.push(&piece) {
+                    if spoken == MAX_SENTENCES {
+                        break;
+                    }
                     if !speak(&job, &events, sentence, &mut first, started).await {
                         return;
                     }
+                    spoken += 1;
+                }
+                if spoken == MAX_SENTENCES {
+                    // Enough said: stop the LLM and drop what it has not finished.
+                    job.cancel.store(true, Ordering::Relaxed);
+                    text = text.trim().to_string();
+                    break;
                 }
             }
             LlmEvent::Done(done) => {
@@ -84,7 +99,7 @@ pub async fn run_reply(mut job: ReplyJob, events: mpsc::Sender<ReplyEvent>) {
             break;
         }
     }
-    if !job.cancel.load(Ordering::Relaxed) {
+    if !job.cancel.load(Ordering::Relaxed) && spoken < MAX_SENTENCES {
         if let Some(rest) = splitter.finish() {
             if !speak(&job, &events, rest, &mut first, started).await {
                 return;
