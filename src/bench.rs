@@ -135,6 +135,8 @@ async fn measure_tts(engines: &Engines) -> Result<TtsResult, String> {
     let config = PathBuf::from(format!("{}.json", voice.display()));
     result.raw_s = tokio::task::spawn_blocking(move || -> Result<f64, String> {
         let mut piper = piper_rs::Piper::new(&voice, &config).map_err(|e| e.to_string())?;
+        // One untimed run, as the engine thread was warmed by the fixed phrases.
+        piper.create(SENTENCES[0], false, None, None, None, None).map_err(|e| e.to_string())?;
         let started = Instant::now();
         for sentence in SENTENCES {
             piper.create(sentence, false, None, None, None, None).map_err(|e| e.to_string())?;

@@ -111,6 +111,11 @@ pub fn main() -> ExitCode {
 }
 
 fn init_logging(filter: &str) {
+    if std::env::var_os("RUST_LOG").is_none() {
+        // The STT worker reads RUST_LOG; with this it logs at the daemon's level.
+        // SAFETY: called from `main` before any other thread starts.
+        unsafe { std::env::set_var("RUST_LOG", filter) };
+    }
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()

@@ -84,6 +84,8 @@ impl Tts {
                         return;
                     }
                 };
+                // Keyed by the voice's rate; designing the filter costs more than using it.
+                let mut resampler: Option<(u32, Resampler)> = None;
                 while let Some(request) = receiver.blocking_recv() {
                     let started = Instant::now();
                     let result = piper
@@ -93,7 +95,15 @@ impl Tts {
                             message: e.to_string(),
                         })
                         .map(|(samples, rate)| {
-                            let line = Resampler::process_all(rate, LINE_RATE, &samples);
+                            let line = match &mut resampler {
+                                Some((cached_rate, cached)) if *cached_rate == rate => cached.process_block(&samples),
+                                _ => {
+                                    let mut fresh = Resampler::new(rate, LINE_RATE);
+                                    let line = fresh.process_block(&samples);
+                                    resampler = Some((rate, fresh));
+                                    line
+                                }
+                            };
                             Speech {
                                 samples: Arc::new(to_i16(&line)),
                                 synthesis_ms: started.elapsed().as_millis() as u64,
