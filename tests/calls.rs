@@ -112,6 +112,22 @@ fn digits_read_with_pauses_stay_one_turn() {
 }
 
 #[test]
+fn pause_mid_sentence_stays_one_turn() {
+    let _serial = serial();
+    let first_half = line_audio(&fixture("caller-like-to-know.wav"));
+    let second_half = line_audio(&fixture("caller-when-saturday.wav"));
+    // 900 ms: past the short pause, well before the end of the utterance.
+    let question = join_with_gaps(&[first_half, second_half], 900);
+    let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));
+    let (_, _, turns) = run(CallerScript::new(vec![question, goodbye]));
+
+    let callers = caller_turns(&turns);
+    let first = callers.first().expect("a caller turn").text.to_lowercase();
+    assert!(first.contains("know"), "the start of the sentence is missing: {first}");
+    assert!(first.contains("saturday"), "the sentence was cut at the pause: {first}");
+}
+
+#[test]
 fn caller_talking_over_the_box_stops_it() {
     let _serial = serial();
     let question = line_audio(&fixture("caller-saturday-hours.wav"));

@@ -69,14 +69,16 @@ const NUMBER_WORDS: &[&str] = &[
 ];
 
 /// Whether a transcript reads as a finished turn that can be answered at the
-/// short pause. A trailing digit, a comma or a linking word suggests the caller
-/// is mid-number or mid-sentence, so the box waits for the long pause.
+/// short pause. A trailing digit, a comma, an ellipsis, a linking word or a
+/// verb that wants an object ("I would like to know.") suggests the caller is
+/// mid-number or mid-sentence, so the box waits for the long pause. The cost
+/// of a wrong guess is only that wait ("I don't know." is answered a second later).
 pub fn looks_complete(text: &str) -> bool {
     let trimmed = text.trim();
     let Some(last) = trimmed.chars().last() else {
         return false;
     };
-    if !matches!(last, '.' | '?' | '!') {
+    if !matches!(last, '.' | '?' | '!') || trimmed.ends_with("...") {
         return false;
     }
     let body = trimmed.trim_end_matches(['.', '?', '!', ' ']);
@@ -90,7 +92,9 @@ pub fn looks_complete(text: &str) -> bool {
         .to_lowercase();
     !matches!(
         last_word.as_str(),
-        "and" | "or" | "but" | "is" | "my" | "the" | "a" | "to" | "et" | "ou" | "mais" | "est" | "mon" | "le" | "la" | "de"
+        "and" | "or" | "but" | "is" | "my" | "the" | "a" | "to" | "because" | "that" | "if" | "when" | "with"
+            | "for" | "about" | "know" | "ask" | "like" | "et" | "ou" | "mais" | "est" | "mon" | "le" | "la"
+            | "de" | "parce" | "que" | "pour" | "savoir"
     ) && !NUMBER_WORDS.contains(&last_word.as_str())
 }
 
@@ -127,7 +131,16 @@ mod tests {
         for text in ["What are your opening hours?", "I'd like an appointment.", "Thanks!"] {
             assert!(looks_complete(text), "{text}");
         }
-        for text in ["My number is 06 12.", "My number is", "I would like to book and", "Well, the", "It's zero six, one two, three.", ""] {
+        for text in [
+            "My number is 06 12.",
+            "My number is",
+            "I would like to book and",
+            "Well, the",
+            "It's zero six, one two, three.",
+            "Hello, I would like to know.",
+            "So I was wondering...",
+            "",
+        ] {
             assert!(!looks_complete(text), "{text}");
         }
     }
