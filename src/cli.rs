@@ -229,7 +229,11 @@ fn print_update(update: &CallUpdate) {
 }
 
 fn list_calls(config: &Config, limit: usize) -> Result<(), String> {
-    let store = Store::open(&config.database_path()).map_err(|e| e.to_string())?;
+    if !config.database_path().is_file() {
+        println!("no calls yet in {}", config.database_path().display());
+        return Ok(());
+    }
+    let store = Store::open_read_only(&config.database_path()).map_err(|e| e.to_string())?;
     let calls = store.list_calls(limit).map_err(|e| e.to_string())?;
     if calls.is_empty() {
         println!("no calls yet in {}", config.database_path().display());
@@ -253,7 +257,10 @@ fn list_calls(config: &Config, limit: usize) -> Result<(), String> {
 }
 
 fn show_call(config: &Config, id: i64) -> Result<(), String> {
-    let store = Store::open(&config.database_path()).map_err(|e| e.to_string())?;
+    if !config.database_path().is_file() {
+        return Err(format!("call {id} not found: there are no calls yet in {}", config.database_path().display()));
+    }
+    let store = Store::open_read_only(&config.database_path()).map_err(|e| e.to_string())?;
     let call = store.call(id).map_err(|e| e.to_string())?;
     println!("call {} on {}, started {}", call.id, call.line, call.started_at);
     println!("caller: {}", call.caller_number.as_deref().unwrap_or("withheld or unknown"));

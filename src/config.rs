@@ -234,8 +234,17 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
-        if !(0.05..=0.95).contains(&self.vad.threshold) {
-            return Err(format!("vad.threshold = {} is out of range; use 0.05 to 0.95 (0.5 is usual)", self.vad.threshold));
+        if !(0.2..=0.95).contains(&self.vad.threshold) {
+            return Err(format!("vad.threshold = {} is out of range; use 0.2 to 0.95 (0.5 is usual)", self.vad.threshold));
+        }
+        if !(1..=3_600).contains(&self.call.silence_timeout_s) {
+            return Err(format!("call.silence_timeout_s = {} is out of range; use 1 to 3600", self.call.silence_timeout_s));
+        }
+        if !(10..=86_400).contains(&self.call.max_duration_s) {
+            return Err(format!("call.max_duration_s = {} is out of range; use 10 to 86400", self.call.max_duration_s));
+        }
+        if !(1..=600).contains(&self.stt.timeout_s) {
+            return Err(format!("stt.timeout_s = {} is out of range; use 1 to 600", self.stt.timeout_s));
         }
         if self.vad.end_ms < self.vad.pause_ms {
             return Err(format!(
@@ -246,8 +255,12 @@ impl Config {
         if self.llm.context_tokens < 512 {
             return Err(format!("llm.context_tokens = {} is too small; use at least 512", self.llm.context_tokens));
         }
-        if self.llm.max_reply_tokens == 0 {
-            return Err("llm.max_reply_tokens must be at least 1".to_string());
+        if self.llm.max_reply_tokens == 0 || self.llm.max_reply_tokens as u64 > u64::from(self.llm.context_tokens) / 2 {
+            return Err(format!(
+                "llm.max_reply_tokens = {} is out of range; use 1 to half of llm.context_tokens ({})",
+                self.llm.max_reply_tokens,
+                self.llm.context_tokens / 2
+            ));
         }
         if !(0.25..=4.0).contains(&self.tts.speed) {
             return Err(format!("tts.speed = {} is out of range; use 0.25 to 4.0", self.tts.speed));
@@ -304,6 +317,10 @@ mod tests {
             ("[vad]\npause_ms = 900\nend_ms = 300\n", "vad.end_ms = 300"),
             ("[llm]\ncontext_tokens = 100\n", "llm.context_tokens = 100"),
             ("[tts]\nspeed = 0\n", "tts.speed = 0"),
+            ("[vad]\nthreshold = 0.1\n", "vad.threshold = 0.1"),
+            ("[call]\nsilence_timeout_s = 0\n", "call.silence_timeout_s = 0"),
+            ("[call]\nmax_duration_s = 100000\n", "call.max_duration_s = 100000"),
+            ("[llm]\nmax_reply_tokens = 4000\n", "llm.max_reply_tokens = 4000"),
             ("[stt]\nmodle = \"x\"\n", "unknown field `modle`"),
         ] {
             std::fs::write(&path, text).unwrap();

@@ -197,3 +197,39 @@ fn damaged_model_is_rejected_by_hash() {
     assert!(error.contains("1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"), "{error}");
     assert!(error.contains("standardiste models fetch"), "{error}");
 }
+
+#[test]
+fn llm_drops_old_turns_to_fit_context() {
+    let config = LlmConfig {
+        context_tokens: 1_024,
+        ..LlmConfig::default()
+    };
+    let llm = Llm::load(&model("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), &config).unwrap();
+    let long_turn = "I am calling about my appointment and my teeth and my insurance. ".repeat(12);
+    let mut history = Vec::new();
+    for i in 0..12 {
+        history.push(Message { role: Role::User, content: format!("{i}: {long_turn}") });
+        history.push(Message { role: Role::Assistant, content: "I see, please go on.".to_string() });
+    }
+    history.push(Message { role: Role::User, content: "What time do you open on Saturday?".to_string() });
+    let stable = instructions(&profile());
+    let reply = RUNTIME.block_on(async {
+        let mut pieces = llm
+            .generate(messages(&stable, &CallContext::default(), &history), 60, Arc::new(AtomicBool::new(false)))
+            .await
+            .unwrap();
+        let mut reply = String::new();
+        while let Some(event) = pieces.recv().await {
+            match event {
+                LlmEvent::Text(text) => reply.push_str(&text),
+                LlmEvent::Done(stats) => {
+                    assert!(stats.prompt_tokens < 1_024, "{stats:?}");
+                    break;
+                }
+                LlmEvent::Failed(message) => panic!("a long call must not fail: {message}"),
+            }
+        }
+        reply
+    });
+    assert!(!reply.trim().is_empty());
+}

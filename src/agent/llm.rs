@@ -236,8 +236,9 @@ fn engine_thread(
         let event = match outcome {
             Ok(stats) => LlmEvent::Done(stats),
             Err(message) => {
+                // A failed decode already cleared the cache; a prompt that does
+                // not fit leaves it intact for the next request.
                 tracing::error!(message, "LLM generation failed");
-                engine.forget_cache();
                 LlmEvent::Failed(message)
             }
         };
@@ -262,31 +263,14 @@ impl Engine<'_> {
 
     fn serve(&mut self, request: &Request) -> Result<GenerationStats, String> {
         let started = Instant::now();
-        let chat = request
-            .messages
-            .iter()
-            .map(|m| LlamaChatMessage::new(m.role.as_str().to_string(), m.content.clone()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("invalid message: {e}"))?;
-        let prompt = self
-            .model
-            .apply_chat_template(&self.template, &chat, true)
-            .map_err(|e| format!("cannot apply the chat template: {e}"))?;
-        // The chat template already contains the special tokens, so none are added
-        // and the ones in the text are parsed as special.
-        let tokens = self.model.vocab().tokenize(prompt.as_bytes(), false, true);
-        if tokens.is_empty() {
-            return Err("the prompt tokenized to nothing".to_string());
+        if request.cancel.load(Ordering::Relaxed) || request.events.is_closed() {
+            // Barge-in or the end of the call came before this request was served.
+            return Ok(GenerationStats {
+                cancelled: true,
+                ..GenerationStats::default()
+            });
         }
-        let n_ctx = self.context.n_ctx() as usize;
-        if tokens.len() + request.max_tokens + 1 > n_ctx {
-            return Err(format!(
-                "the prompt has {} tokens and the reply may take {}, more than the context of {n_ctx}; raise llm.context_tokens",
-                tokens.len(),
-                request.max_tokens
-            ));
-        }
-
+        let tokens = self.fit_prompt(&request.messages, request.max_tokens)?;
         let evaluated = self.evaluate_prompt(&tokens)?;
         let prompt_ms = started.elapsed().as_millis() as u64;
         let mut stats = GenerationStats {
@@ -333,6 +317,52 @@ impl Engine<'_> {
         }
         stats.generation_ms = generation_started.elapsed().as_millis() as u64;
         Ok(stats)
+    }
+
+    /// Applies the chat template and tokenizes, dropping the oldest turns
+    /// (never the system message) until the prompt and the reply fit the context.
+    fn fit_prompt(&self, messages: &[Message], max_tokens: usize) -> Result<Vec<LlamaToken>, String> {
+        let n_ctx = self.context.n_ctx() as usize;
+        let mut first_kept = 1.min(messages.len());
+        loop {
+            let kept: Vec<&Message> = messages[..1.min(messages.len())]
+                .iter()
+                .chain(&messages[first_kept..])
+                .collect();
+            let chat = kept
+                .iter()
+                .map(|m| LlamaChatMessage::new(m.role.as_str().to_string(), m.content.clone()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| format!("invalid message: {e}"))?;
+            let prompt = self
+                .model
+                .apply_chat_template(&self.template, &chat, true)
+                .map_err(|e| format!("cannot apply the chat template: {e}"))?;
+            // The chat template already contains the special tokens, so none are added
+            // and the ones in the text are parsed as special.
+            let tokens = self.model.vocab().tokenize(prompt.as_bytes(), false, true);
+            if tokens.is_empty() {
+                return Err("the prompt tokenized to nothing".to_string());
+            }
+            if tokens.len() + max_tokens < n_ctx {
+                if first_kept > 1 {
+                    tracing::debug!(dropped = first_kept - 1, "oldest turns dropped to fit the LLM context");
+                }
+                return Ok(tokens);
+            }
+            if first_kept + 1 >= messages.len() {
+                return Err(format!(
+                    "the prompt has {} tokens and the reply may take {max_tokens}, more than the context of {n_ctx}; \
+                     raise llm.context_tokens or shorten the business profile",
+                    tokens.len()
+                ));
+            }
+            // Drop the oldest turn, and keep the history starting with a caller turn.
+            first_kept += 1;
+            while first_kept + 1 < messages.len() && messages[first_kept].role != Role::User {
+                first_kept += 1;
+            }
+        }
     }
 
     /// Brings the KV cache in line with `tokens` and leaves the logits of the

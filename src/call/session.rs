@@ -68,6 +68,8 @@ pub enum CallError {
 
 /// An utterance waiting for its transcript or for the long pause.
 struct Pending {
+    /// The transcription in flight, aborted when the snapshot goes stale.
+    task: tokio::task::JoinHandle<()>,
     revision: u64,
     start_ms: u64,
     end_ms: u64,
@@ -113,6 +115,17 @@ struct Session<'e> {
     last_activity_ms: u64,
     asked_still_there: bool,
     closing: Option<CallOutcome>,
+    /// The caller turn taken at a short pause, while its utterance may still go on.
+    committed: Option<Committed>,
+    /// Sequence number of a stored caller turn that the next commit replaces,
+    /// because the caller went on speaking after it was taken.
+    extending: Option<i64>,
+}
+
+/// A caller turn taken at a short pause.
+struct Committed {
+    revision: u64,
+    seq: Option<i64>,
 }
 
 /// Answers a call on `line` and runs it to the end.
@@ -170,6 +183,8 @@ pub async fn run_call<L: Line>(
         last_activity_ms: 0,
         asked_still_there: false,
         closing: None,
+        committed: None,
+        extending: None,
     };
     session.update(CallUpdate::Started { call_id, line: label.clone() });
     let greeting = engines.profile.greeting.clone();
@@ -296,13 +311,13 @@ impl Session<'_> {
             return;
         }
         let call = &self.engines.config.call;
-        if self.now_ms >= call.max_duration_s * 1_000 {
+        if self.now_ms >= call.max_duration_s.saturating_mul(1_000) {
             self.note("maximum call duration reached".to_string());
             self.close(CallOutcome::TimeLimit).await;
             return;
         }
         let idle = self.speaking.is_none() && self.pending.is_none() && !self.caller_speaking;
-        if !idle || self.now_ms.saturating_sub(self.last_activity_ms) < call.silence_timeout_s * 1_000 {
+        if !idle || self.now_ms.saturating_sub(self.last_activity_ms) < call.silence_timeout_s.saturating_mul(1_000) {
             return;
         }
         if self.asked_still_there {
@@ -409,6 +424,8 @@ impl Session<'_> {
             EndpointEvent::Started { .. } => {
                 self.caller_speaking = true;
                 self.last_activity_ms = self.now_ms;
+                self.committed = None;
+                self.extending = None;
             }
             EndpointEvent::Sustained => {
                 if self.box_audible() && self.closing.is_none() {
@@ -417,24 +434,38 @@ impl Session<'_> {
                 }
             }
             EndpointEvent::Paused { revision, audio, start_ms, end_ms } => {
-                self.pending = Some(Pending {
+                let stt = self.engines.stt.clone();
+                let transcripts = self.transcripts.clone();
+                let language = self.language.clone();
+                let task = tokio::spawn(async move {
+                    let result = stt.transcribe(&audio, language.as_deref()).await;
+                    let _ = transcripts.send((revision, result)).await;
+                });
+                // The worker transcribes one utterance at a time, so a stale
+                // request would only delay this one.
+                if let Some(stale) = self.pending.replace(Pending {
+                    task,
                     revision,
                     start_ms,
                     end_ms,
                     transcript: None,
                     ended: false,
-                });
-                let stt = self.engines.stt.clone();
-                let transcripts = self.transcripts.clone();
-                let language = self.language.clone();
-                tokio::spawn(async move {
-                    let result = stt.transcribe(&audio, language.as_deref()).await;
-                    let _ = transcripts.send((revision, result)).await;
-                });
+                }) {
+                    stale.task.abort();
+                }
             }
             EndpointEvent::Resumed { revision } => {
-                if self.pending.as_ref().is_some_and(|p| p.revision == revision) {
-                    self.pending = None;
+                if let Some(stale) = self.pending.take_if(|p| p.revision == revision) {
+                    stale.task.abort();
+                }
+                if let Some(committed) = self.committed.take_if(|c| c.revision == revision) {
+                    // The turn was taken too early: the caller is still talking.
+                    // Stop the reply and let the next commit replace the turn.
+                    if self.speaking.as_ref().is_some_and(|s| s.reply.is_some()) {
+                        self.note("caller went on speaking; the reply is dropped".to_string());
+                        self.interrupt().await;
+                    }
+                    self.extending = committed.seq;
                 }
             }
             EndpointEvent::Ended { revision } => {
@@ -509,18 +540,36 @@ impl Session<'_> {
             ),
         });
         self.remember_language(transcript.language.as_deref()).await;
-        let turn = NewTurn {
-            speaker: Some(Speaker::Caller),
-            text: text.clone(),
-            start_ms: pending.start_ms,
-            end_ms: pending.end_ms,
-            stt_confidence: transcript.confidence,
-            endpoint_ms: Some(endpoint_ms),
-            stt_ms: Some(transcript.elapsed_ms),
-            ..NewTurn::default()
-        };
+        self.asked_still_there = false;
         let call_id = self.call_id;
-        self.store(move |store| store.add_turn(call_id, &turn)).await;
+        let seq = if let Some(seq) = self.extending.take() {
+            // Drop the early version of this turn, and anything said after it.
+            if let Some(last_caller) = self.history.iter().rposition(|m| m.role == Role::User) {
+                self.history.truncate(last_caller);
+            }
+            let (extended, end_ms, confidence) = (text.clone(), pending.end_ms, transcript.confidence);
+            self.store(move |store| store.extend_turn(call_id, seq, &extended, end_ms, confidence))
+                .await;
+            Some(seq)
+        } else {
+            let turn = NewTurn {
+                speaker: Some(Speaker::Caller),
+                text: text.clone(),
+                start_ms: pending.start_ms,
+                end_ms: pending.end_ms,
+                stt_confidence: transcript.confidence,
+                endpoint_ms: Some(endpoint_ms),
+                stt_ms: Some(transcript.elapsed_ms),
+                ..NewTurn::default()
+            };
+            self.store(move |store| store.add_turn(call_id, &turn)).await
+        };
+        if !pending.ended {
+            self.committed = Some(Committed {
+                revision: pending.revision,
+                seq,
+            });
+        }
         self.history.push(Message {
             role: Role::User,
             content: text.clone(),

@@ -116,7 +116,7 @@ impl Stt {
             message,
         };
         let exchange = async {
-            let mut client = wyoming::SttClient::connect(&uri)
+            let mut client = wyoming::SttClient::connect_with_timeout(&uri, self.timeout)
                 .await
                 .map_err(|e| failed(e.to_string()))?;
             client

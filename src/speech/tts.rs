@@ -28,8 +28,9 @@ const ESPEAK_DATA_ENV: &str = "PIPER_ESPEAKNG_DATA_DIRECTORY";
 pub enum TtsError {
     #[error("cannot load the Piper voice {path}: {message}")]
     Load { path: String, message: String },
-    #[error("speech synthesis failed for {text:?}: {message}")]
-    Synthesis { text: String, message: String },
+    /// The sentence's text is kept out of the message: it may contain a caller's name or number.
+    #[error("speech synthesis failed for a sentence of {chars} characters: {message}")]
+    Synthesis { chars: usize, message: String },
     #[error("the speech synthesis thread has stopped")]
     Stopped,
 }
@@ -91,7 +92,7 @@ impl Tts {
                     let result = piper
                         .create(&request.text, false, None, Some(length_scale), None, None)
                         .map_err(|e| TtsError::Synthesis {
-                            text: request.text.clone(),
+                            chars: request.text.chars().count(),
                             message: e.to_string(),
                         })
                         .map(|(samples, rate)| {

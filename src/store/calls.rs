@@ -186,6 +186,26 @@ impl Store {
         Ok(seq)
     }
 
+    /// Replaces the text of a caller turn that turned out to continue after it
+    /// was taken (the caller resumed after a short pause).
+    pub fn extend_turn(
+        &self,
+        call_id: i64,
+        seq: i64,
+        text: &str,
+        end_ms: u64,
+        stt_confidence: Option<f32>,
+    ) -> Result<(), StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE turns SET text = ?1, end_ms = ?2, stt_confidence = ?3 WHERE call_id = ?4 AND seq = ?5",
+            params![text, to_sql_ms(Some(end_ms)), stt_confidence.map(f64::from), call_id, seq],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::CallNotFound(call_id));
+        }
+        Ok(())
+    }
+
     /// Stores where the call's recording is written.
     pub fn set_recording_path(&self, call_id: i64, path: &str) -> Result<(), StoreError> {
         self.conn.execute(
@@ -314,6 +334,19 @@ mod tests {
         assert_eq!(turns.len(), 2);
         assert_eq!(turns[1].text, "goodbye");
         assert_eq!(turns[1].speaker, "caller");
+    }
+
+    #[test]
+    fn extended_turn_replaces_its_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("calls.db")).unwrap();
+        let id = store.start_call("sim0", None, None).unwrap();
+        let seq = store.add_turn(id, &caller_turn("Hello, I would like to know.", 0)).unwrap();
+        store.extend_turn(id, seq, "Hello, I would like to know when you open.", 2_500, Some(0.8)).unwrap();
+        let turns = store.turns(id).unwrap();
+        assert_eq!(turns.len(), 1);
+        assert_eq!(turns[0].text, "Hello, I would like to know when you open.");
+        assert_eq!(turns[0].end_ms, 2_500);
     }
 
     #[test]
