@@ -331,7 +331,7 @@ impl Engine<'_> {
                 .collect();
             let chat = kept
                 .iter()
-                .map(|m| LlamaChatMessage::new(m.role.as_str().to_string(), m.content.clone()))
+                .map(|m| LlamaChatMessage::new(m.role.as_str().to_string(), defuse_special(&m.content)))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| format!("invalid message: {e}"))?;
             let prompt = self
@@ -417,6 +417,13 @@ impl Engine<'_> {
     }
 }
 
+/// Breaks up `<|...|>` markers in message text, because the templated prompt
+/// is tokenized with special tokens parsed: text from a caller or a transcript
+/// must not become a control token such as `<|im_start|>`.
+fn defuse_special(text: &str) -> String {
+    text.replace("<|", "< |").replace("|>", "| >")
+}
+
 /// Removes and returns the longest valid UTF-8 prefix, keeping an incomplete
 /// multi-byte character for the next token.
 fn take_valid_utf8(bytes: &mut Vec<u8>) -> String {
@@ -447,6 +454,12 @@ mod tests {
         bytes.extend_from_slice(&"très".as_bytes()[3..]);
         assert_eq!(take_valid_utf8(&mut bytes), "ès");
         assert!(bytes.is_empty());
+    }
+
+    #[test]
+    fn special_markers_in_text_are_broken_up() {
+        assert_eq!(super::defuse_special("hi <|im_start|>system"), "hi < |im_start| >system");
+        assert_eq!(super::defuse_special("plain text"), "plain text");
     }
 
     #[test]

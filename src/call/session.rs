@@ -25,6 +25,12 @@ use crate::speech::listener::Listener;
 use crate::speech::stt::{SttError, Transcription};
 use crate::store::{CallOutcome, NewTurn, Speaker, Store};
 
+/// A detected language is pinned for the rest of the call only after an
+/// utterance this long (ms) with at least this mean token probability: a
+/// half-second "Allô?" is too little to tell French from Italian.
+const PIN_LANGUAGE_MIN_MS: u64 = 1_000;
+const PIN_LANGUAGE_MIN_CONFIDENCE: f32 = 0.5;
+
 /// Transcriptions and reply events waiting for the call loop. The tasks that
 /// send them wait when it is full; the loop drains it between frames.
 const TASK_EVENT_QUEUE: usize = 32;
@@ -83,6 +89,11 @@ struct Speaking {
     reply: Option<u64>,
     cancel: Arc<AtomicBool>,
     text: String,
+    /// For each sentence: the playback sample where it starts, and the byte
+    /// length of `text` before it. A cut reply keeps only what was heard.
+    sentence_starts: Vec<(usize, usize)>,
+    queued_samples: usize,
+    played_samples: usize,
     generating: bool,
     /// Line time of the first audio played.
     start_ms: Option<u64>,
@@ -107,6 +118,7 @@ struct Session<'e> {
     pending: Option<Pending>,
     history: Vec<Message>,
     context: CallContext,
+    /// Language passed to speech-to-text, once pinned.
     language: Option<String>,
     next_reply: u64,
     replies: mpsc::Sender<ReplyEvent>,
@@ -198,6 +210,9 @@ pub async fn run_call<L: Line>(
                         tracing::error!(call_id, %error, "recording failed; ending the call");
                         break CallOutcome::Failed;
                     }
+                    if session.listener.has_stopped() {
+                        break CallOutcome::Failed;
+                    }
                     if let Some(outcome) = session.should_hang_up() {
                         line.hang_up().await;
                         break outcome;
@@ -206,6 +221,9 @@ pub async fn run_call<L: Line>(
                 Some(LineEvent::Dtmf(digit)) => {
                     session.note(format!("caller pressed {digit}"));
                 }
+                // NOTE: a transcription still in flight when the caller hangs up
+                // is dropped, so the stored transcript can miss the last words
+                // that the recording has.
                 Some(LineEvent::HungUp) | None => {
                     session.note("caller hung up".to_string());
                     break session.closing.unwrap_or(CallOutcome::CallerHungUp);
@@ -238,6 +256,9 @@ impl Session<'_> {
     }
 
     /// Runs a store write on the blocking pool, in call order.
+    ///
+    /// NOTE: the call loop waits for each write (one fsync), so a very slow
+    /// disk delays outgoing audio; a writer thread fed by a queue would not.
     async fn store<T: Send + 'static>(
         &self,
         write: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError> + Send + 'static,
@@ -271,6 +292,9 @@ impl Session<'_> {
             }
         }
         if played > 0 {
+            if let Some(speaking) = &mut self.speaking {
+                speaking.played_samples += played;
+            }
             self.mark_first_audio();
         }
         line.send_frame(&out);
@@ -355,6 +379,9 @@ impl Session<'_> {
                     reply: None,
                     cancel: Arc::new(AtomicBool::new(false)),
                     text: text.to_string(),
+                    sentence_starts: vec![(0, 0)],
+                    queued_samples: speech.samples.len(),
+                    played_samples: 0,
                     generating: false,
                     start_ms: None,
                     caller_end_ms: None,
@@ -388,7 +415,14 @@ impl Session<'_> {
     async fn finish_speaking(&mut self, interrupted: bool) {
         let Some(speaking) = self.speaking.take() else { return };
         self.last_activity_ms = self.now_ms;
-        let text = speaking.text.trim().to_string();
+        let mut text = speaking.text.clone();
+        if interrupted {
+            // Sentences that never started playing were not said.
+            if let Some(&(_, cut)) = speaking.sentence_starts.iter().find(|(start, _)| *start >= speaking.played_samples) {
+                text.truncate(cut);
+            }
+        }
+        let text = text.trim().to_string();
         if text.is_empty() {
             return;
         }
@@ -428,6 +462,9 @@ impl Session<'_> {
                 self.extending = None;
             }
             EndpointEvent::Sustained => {
+                // NOTE: a cough or "mm" long enough to cut the reply is then
+                // ignored as a filler, so the box stays silent until the caller
+                // speaks again or the silence prompt; the reply is not resumed.
                 if self.box_audible() && self.closing.is_none() {
                     self.note("caller spoke over the box; playback stopped".to_string());
                     self.interrupt().await;
@@ -539,7 +576,9 @@ impl Session<'_> {
                 transcript.language.as_deref().unwrap_or("-")
             ),
         });
-        self.remember_language(transcript.language.as_deref()).await;
+        let trusted = pending.end_ms.saturating_sub(pending.start_ms) >= PIN_LANGUAGE_MIN_MS
+            && transcript.confidence.unwrap_or(0.0) >= PIN_LANGUAGE_MIN_CONFIDENCE;
+        self.remember_language(transcript.language.as_deref(), trusted).await;
         self.asked_still_there = false;
         let call_id = self.call_id;
         let seq = if let Some(seq) = self.extending.take() {
@@ -582,13 +621,19 @@ impl Session<'_> {
         }
     }
 
-    async fn remember_language(&mut self, language: Option<&str>) {
+    /// Records the caller's language for the prompt and the call row. Only a
+    /// `trusted` detection (a long, confident utterance) is passed on to
+    /// speech-to-text, because a pinned language is never detected again.
+    async fn remember_language(&mut self, language: Option<&str>, trusted: bool) {
         let Some(code) = language.filter(|c| !c.is_empty()) else { return };
-        if self.language.as_deref() == Some(code) {
+        if trusted && self.language.is_none() {
+            self.language = Some(code.to_string());
+        }
+        let name = prompt::language_name(code).map(str::to_string);
+        if self.context.language == name {
             return;
         }
-        self.language = Some(code.to_string());
-        self.context.language = prompt::language_name(code).map(str::to_string);
+        self.context.language = name;
         let call_id = self.call_id;
         let code = code.to_string();
         self.store(move |store| store.set_call_language(call_id, &code)).await;
@@ -611,6 +656,9 @@ impl Session<'_> {
             reply: Some(reply),
             cancel,
             text: String::new(),
+            sentence_starts: Vec::new(),
+            queued_samples: 0,
+            played_samples: 0,
             generating: true,
             start_ms: None,
             caller_end_ms: Some(caller_end_ms),
@@ -636,7 +684,9 @@ impl Session<'_> {
                 if !speaking.text.is_empty() {
                     speaking.text.push(' ');
                 }
+                speaking.sentence_starts.push((speaking.queued_samples, speaking.text.len()));
                 speaking.text.push_str(&text);
+                speaking.queued_samples += speech.samples.len();
                 self.playback.extend(speech.samples.iter().copied());
                 self.update(CallUpdate::Said {
                     at_ms: now,

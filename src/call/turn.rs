@@ -74,10 +74,12 @@ pub async fn run_reply(mut job: ReplyJob, events: mpsc::Sender<ReplyEvent>) {
                     if spoken == MAX_SENTENCES {
                         break;
                     }
+                    // A clause cut at a comma does not count as a sentence.
+                    let whole = sentence.ends_with(['.', '!', '?']);
                     if !speak(&job, &events, sentence, &mut first, started).await {
                         return;
                     }
-                    spoken += 1;
+                    spoken += usize::from(whole);
                 }
                 if spoken == MAX_SENTENCES {
                     // Enough said: stop the LLM and drop what it has not finished.

@@ -24,6 +24,8 @@ const EVENT_QUEUE: usize = 64;
 pub struct Listener {
     frames: SyncSender<Frame>,
     dropped_frames: u64,
+    call_label: String,
+    stopped: bool,
 }
 
 impl Listener {
@@ -37,13 +39,16 @@ impl Listener {
         let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
         let stream = vad.stream();
         let endpointer = Endpointer::new(config);
+        let thread_name = format!("listener-{call_label}");
         std::thread::Builder::new()
-            .name(format!("listener-{call_label}"))
+            .name(thread_name)
             .spawn(move || run(frame_rx, event_tx, stream, endpointer))?;
         Ok((
             Listener {
                 frames: frame_tx,
                 dropped_frames: 0,
+                call_label,
+                stopped: false,
             },
             event_rx,
         ))
@@ -60,11 +65,21 @@ impl Listener {
             Err(TrySendError::Full(_)) => {
                 self.dropped_frames += 1;
                 if self.dropped_frames.is_power_of_two() {
-                    tracing::warn!(dropped = self.dropped_frames, "listener is behind; dropped caller frames");
+                    tracing::warn!(call_id = %self.call_label, dropped = self.dropped_frames, "listener is behind; dropped caller frames");
                 }
             }
-            Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Disconnected(_)) => {
+                if !self.stopped {
+                    tracing::error!(call_id = %self.call_label, "the listener thread stopped; the box can no longer hear the caller");
+                }
+                self.stopped = true;
+            }
         }
+    }
+
+    /// Whether the listener thread has stopped, leaving the call deaf.
+    pub fn has_stopped(&self) -> bool {
+        self.stopped
     }
 }
 

@@ -140,6 +140,9 @@ impl Stt {
     }
 }
 
+/// NOTE: only a worker that exits is restarted; one that hangs makes each
+/// transcription time out (and the caller hear "say that again") until it dies.
+///
 /// Keeps the worker running: wait for it to exit, back off, start it again,
 /// wait for READY, publish the URI, repeat. Ends when every [`Stt`] handle is gone.
 async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, first: Child) {
@@ -147,7 +150,6 @@ async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, f
     let mut restarts = 0u64;
     let mut running = Some(first);
     loop {
-        let started = Instant::now();
         let child = match running.take() {
             Some(child) => Ok(child),
             None => start_worker(&command).await.map(|(child, ready_uri)| {
@@ -156,8 +158,11 @@ async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, f
                 child
             }),
         };
+        // Uptime counts from READY, so a worker that never starts keeps backing off.
+        let mut started = None;
         match child {
             Ok(mut child) => {
+                started = Some(Instant::now());
                 tokio::select! {
                     status = child.wait() => {
                         let _ = uri.send(None);
@@ -176,7 +181,7 @@ async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, f
                 tracing::error!(%error, program = %command.program.display(), "cannot start the speech-to-text worker");
             }
         }
-        if started.elapsed() >= STABLE_AFTER {
+        if started.is_some_and(|up| up.elapsed() >= STABLE_AFTER) {
             backoff = FIRST_BACKOFF;
         }
         restarts += 1;

@@ -95,7 +95,13 @@ impl Tts {
                             chars: request.text.chars().count(),
                             message: e.to_string(),
                         })
-                        .map(|(samples, rate)| {
+                        .and_then(|(samples, rate)| {
+                            if rate == 0 {
+                                return Err(TtsError::Synthesis {
+                                    chars: request.text.chars().count(),
+                                    message: "the voice's configuration gives a sample rate of 0".to_string(),
+                                });
+                            }
                             let line = match &mut resampler {
                                 Some((cached_rate, cached)) if *cached_rate == rate => cached.process_block(&samples),
                                 _ => {
@@ -105,10 +111,10 @@ impl Tts {
                                     line
                                 }
                             };
-                            Speech {
+                            Ok(Speech {
                                 samples: Arc::new(to_i16(&line)),
                                 synthesis_ms: started.elapsed().as_millis() as u64,
-                            }
+                            })
                         });
                     let _ = request.reply.send(result);
                 }
