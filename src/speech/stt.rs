@@ -211,6 +211,10 @@ async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String
             Ok(())
         });
     }
+    if std::env::var_os("RUST_LOG").is_none() {
+        // The worker logs every transcription at info; keep that for debugging.
+        worker.env("RUST_LOG", "warn");
+    }
     let mut child = worker
         .arg("--model")
         .arg(&command.model)
