@@ -27,7 +27,7 @@ demo: models
 	$(BIN) calls --limit 5
 
 test: models
-	$(CARGO) test --release --workspace
+	$(CARGO) test --release --workspace --no-fail-fast
 
 bench: models
 	$(BIN) bench --report bench/REPORT.md

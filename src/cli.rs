@@ -239,10 +239,10 @@ fn list_calls(config: &Config, limit: usize) -> Result<(), String> {
         println!("no calls yet in {}", config.database_path().display());
         return Ok(());
     }
-    println!("{:>5}  {:<25}  {:<6}  {:<16}  {:>8}  {:<8}  {:>5}  outcome", "id", "started", "line", "caller", "duration", "language", "turns");
+    println!("{:>5}  {:<20}  {:<6}  {:<16}  {:>8}  {:<8}  {:>5}  outcome", "id", "started", "line", "caller", "duration", "language", "turns");
     for call in calls {
         println!(
-            "{:>5}  {:<25}  {:<6}  {:<16}  {:>8}  {:<8}  {:>5}  {}",
+            "{:>5}  {:<20}  {:<6}  {:<16}  {:>8}  {:<8}  {:>5}  {}",
             call.id,
             call.started_at,
             call.line,

@@ -16,8 +16,19 @@ const ALLISON: &str = "en_US_f_Allison";
 
 fn run(script: CallerScript) -> (CallSummary, CallRow, Vec<TurnRow>) {
     let engines = engines();
+    // The live updates go to stderr, so a failing test shows how the call went.
     let summary = RUNTIME
-        .block_on(async { run_call(SimulatedLine::start("sim0", script), engines, None).await })
+        .block_on(async {
+            let (updates, mut receiver) = tokio::sync::mpsc::channel(standardiste::call::UPDATE_QUEUE);
+            let printer = tokio::spawn(async move {
+                while let Some(update) = receiver.recv().await {
+                    eprintln!("live: {update:?}");
+                }
+            });
+            let summary = run_call(SimulatedLine::start("sim0", script), engines, Some(updates)).await;
+            let _ = printer.await;
+            summary
+        })
         .unwrap_or_else(|e| panic!("{e}"));
     let store = engines.store.lock().unwrap();
     let call = store.call(summary.call_id).unwrap();

@@ -62,6 +62,21 @@ fn killed_mid_call_keeps_what_was_said() {
     child.kill().unwrap();
     child.wait().unwrap();
 
+    // The STT worker must not outlive the daemon, even one killed with SIGKILL.
+    let socket_dir = dir.path().join("data").display().to_string();
+    let worker_alive = || {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+            std::fs::read(entry.path().join("cmdline"))
+                .map(|cmdline| String::from_utf8_lossy(&cmdline).contains(&socket_dir))
+                .unwrap_or(false)
+        })
+    };
+    let killed = Instant::now();
+    while worker_alive() {
+        assert!(killed.elapsed() < Duration::from_secs(5), "the STT worker outlived the killed daemon");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
     let store = Store::open(&database).unwrap();
     let calls = store.list_calls(10).unwrap();
     assert_eq!(calls.len(), 1);

@@ -163,6 +163,9 @@ async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, f
         match child {
             Ok(mut child) => {
                 started = Some(Instant::now());
+                // `Child::wait` closes stdin, which would stop the worker: hold
+                // the pipe here until the worker has exited.
+                let _stdin_pipe = child.stdin.take();
                 tokio::select! {
                     status = child.wait() => {
                         let _ = uri.send(None);
@@ -199,18 +202,6 @@ async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String
     // A socket file left by a worker that was killed would make bind fail.
     let _ = std::fs::remove_file(&command.socket);
     let mut worker = Command::new(&command.program);
-    // SAFETY: the closure runs in the forked child before exec and only calls
-    // prctl, which is async-signal-safe.
-    unsafe {
-        worker.pre_exec(|| {
-            // The worker dies with this process, even when this process is
-            // killed with SIGKILL and has no chance to stop it.
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
     if std::env::var_os("RUST_LOG").is_none() {
         // The worker logs every transcription at info; keep that for debugging.
         worker.env("RUST_LOG", "warn");
@@ -224,7 +215,11 @@ async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String
         .arg(command.threads.to_string())
         .arg("--detect-languages")
         .arg(&command.detect_languages)
-        .stdin(Stdio::null())
+        // The worker stops when this pipe closes, which happens when this
+        // process exits for any reason, SIGKILL included. The pipe stays open
+        // as long as the `Child` lives in the supervisor.
+        .arg("--exit-on-stdin-eof")
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)

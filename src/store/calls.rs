@@ -108,11 +108,10 @@ pub struct TurnRow {
     pub interrupted: bool,
 }
 
-/// The current time as RFC 3339 in UTC.
+/// The current time as RFC 3339 in UTC, to the second.
 pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::now_utc().format(&format).unwrap_or_default()
 }
 
 const CALL_COLUMNS: &str = "c.id, c.started_at, c.ended_at, c.line, c.caller_number, c.outcome,

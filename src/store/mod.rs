@@ -28,7 +28,7 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("call {0} not found")]
+    #[error("call {0} not found; list the stored calls with `standardiste calls`")]
     CallNotFound(i64),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -54,6 +54,11 @@ struct Args {
     /// Max transcriptions run at once; further requests wait
     #[arg(long, default_value = "1")]
     max_concurrent: NonZeroUsize,
+    /// Shut down when standard input reaches end of file. A supervisor that
+    /// keeps a pipe to the worker's stdin gets the worker stopped with it,
+    /// even when the supervisor is killed with SIGKILL.
+    #[arg(long)]
+    exit_on_stdin_eof: bool,
 }
 
 fn main() -> ExitCode {
@@ -111,7 +116,14 @@ fn run(args: Args) -> anyhow::Result<()> {
     runtime.block_on(async {
         // The handlers are installed before READY is printed, so that a supervisor that
         // stops the worker right after READY still gets the socket file removed.
-        let shutdown = shutdown_signal()?;
+        let signal = shutdown_signal()?;
+        let exit_on_eof = args.exit_on_stdin_eof;
+        let shutdown = async move {
+            tokio::select! {
+                () = signal => {}
+                () = stdin_closed(), if exit_on_eof => info!("standard input closed; shutting down"),
+            }
+        };
         server::run(&args.uri, shared, shutdown).await
     })
 }
@@ -151,6 +163,18 @@ fn describe(args: &Args, recognizer: &Recognizer) -> Info {
 }
 
 /// Installs SIGINT and SIGTERM handlers and returns a future that completes on either.
+/// Completes when standard input reaches end of file (or fails).
+async fn stdin_closed() {
+    use tokio::io::AsyncReadExt;
+    let mut stdin = tokio::io::stdin();
+    let mut buffer = [0u8; 64];
+    while let Ok(read) = stdin.read(&mut buffer).await {
+        if read == 0 {
+            break;
+        }
+    }
+}
+
 fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
 
