@@ -140,11 +140,11 @@ impl Stt {
     }
 }
 
-/// NOTE: only a worker that exits is restarted; one that hangs makes each
-/// transcription time out (and the caller hear "say that again") until it dies.
-///
 /// Keeps the worker running: wait for it to exit, back off, start it again,
 /// wait for READY, publish the URI, repeat. Ends when every [`Stt`] handle is gone.
+///
+/// NOTE: only a worker that exits is restarted; one that hangs makes each
+/// transcription time out (and the caller hear "say that again") until it dies.
 async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, first: Child) {
     let mut backoff = FIRST_BACKOFF;
     let mut restarts = 0u64;
