@@ -56,10 +56,12 @@ pub fn is_filler(text: &str) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_string)
         .collect();
+    // Any run of m and h ("M", "mhm", "hmmm") is a hum, however Whisper spells it.
+    let hum = |w: &str| w.chars().all(|c| matches!(c, 'm' | 'h'));
     !words.is_empty()
-        && words
-            .iter()
-            .all(|w| matches!(w.as_str(), "mm" | "mmm" | "hmm" | "hm" | "uh" | "um" | "umm" | "er" | "erm" | "ah" | "euh" | "bah" | "oh"))
+        && words.iter().all(|w| {
+            hum(w) || matches!(w.as_str(), "uh" | "huh" | "um" | "umm" | "er" | "erm" | "ah" | "euh" | "bah" | "oh")
+        })
 }
 
 /// Spoken digits: a transcript ending in one may be a phone number still being read out.
@@ -118,10 +120,10 @@ mod tests {
 
     #[test]
     fn fillers_are_not_turns() {
-        for text in ["Mm.", "Hmm...", "Uh, um.", "Euh"] {
+        for text in ["Mm.", "M", "Mhm.", "Hmmm...", "Uh, um.", "Uh-huh.", "Euh"] {
             assert!(is_filler(text), "{text}");
         }
-        for text in ["Hmm, what are your hours?", "Yes.", ""] {
+        for text in ["Hmm, what are your hours?", "Yes.", "Hi.", "Ma'am?", ""] {
             assert!(!is_filler(text), "{text}");
         }
     }
