@@ -85,10 +85,11 @@ fn question_about_hours_gets_a_grounded_answer() {
         text.contains('9') || text.contains("nine"),
         "the answer does not give Saturday's opening time: {text}"
     );
-    assert!(answer.llm_first_ms.is_some() && answer.tts_first_ms.is_some());
+    assert!(answer.llm_first_ms.is_some(), "no LLM timing on the reply");
+    assert!(answer.tts_first_ms.is_some(), "no TTS timing on the reply");
     assert!(boxes.last().unwrap().text.contains("Goodbye"), "farewell: {}", boxes.last().unwrap().text);
 
-    // The recording holds both sides for the whole call.
+    // The recording contains both sides for the whole call.
     let reader = hound::WavReader::open(&summary.recording).unwrap();
     assert_eq!(reader.spec().channels, 2);
     assert_eq!(reader.spec().sample_rate, 8_000);

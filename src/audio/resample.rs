@@ -35,7 +35,8 @@ impl Resampler {
     /// # Panics
     /// Panics if either rate is zero; rates come from constants and validated files.
     pub fn new(from_hz: u32, to_hz: u32) -> Resampler {
-        assert!(from_hz > 0 && to_hz > 0, "sample rates must be positive");
+        assert!(from_hz > 0, "the input sample rate must be positive");
+        assert!(to_hz > 0, "the output sample rate must be positive");
         let divisor = gcd(from_hz, to_hz);
         let up = (to_hz / divisor) as usize;
         let down = (from_hz / divisor) as usize;

@@ -59,7 +59,7 @@ pub struct CallSummary {
     pub recording: PathBuf,
 }
 
-/// Why a call could not run.
+/// Error that stops a call from running.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
     #[error("cannot record the call to {path}: {source}")]
@@ -83,7 +83,7 @@ struct Pending {
     ended: bool,
 }
 
-/// What the box is saying, from the request to the end of its playback.
+/// The box's current speech, from the request to the end of its playback.
 struct Speaking {
     /// The reply task's id; `None` for a fixed phrase.
     reply: Option<u64>,

@@ -16,7 +16,7 @@ use crate::speech::tts::{Speech, Tts};
 /// a small model left alone may recite the whole profile, so generation stops here.
 const MAX_SENTENCES: usize = 3;
 
-/// What a reply task reports to the call loop.
+/// Event that a reply task sends to the call loop.
 #[derive(Debug)]
 pub enum ReplyEvent {
     /// A sentence ready to play.

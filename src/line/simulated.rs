@@ -24,7 +24,7 @@ const TO_CALLER_QUEUE: usize = 50;
 /// Box audio above this level counts as the box speaking.
 const SPEAKING_DBFS: f32 = -45.0;
 
-/// What the simulated caller says and how it behaves.
+/// Script of the simulated caller: the recordings it plays and how it behaves.
 #[derive(Debug, Clone)]
 pub struct CallerScript {
     /// Utterances at 8 kHz, said in order.

@@ -29,7 +29,7 @@ const MAX_UTTERANCE_WINDOWS: usize = 800;
 /// The probability must drop this far below the threshold to count as silence again.
 const HYSTERESIS: f32 = 0.15;
 
-/// What the endpointer noticed in the latest window.
+/// Event that the endpointer detected in the latest window.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndpointEvent {
     /// The caller has been speaking for `min_speech_ms`; `start_ms` is when they began.

@@ -56,9 +56,9 @@ impl Listener {
 
     /// Hands one caller frame to the listener without waiting.
     ///
-    /// When the queue is full (the listener is two seconds behind, which only a
-    /// starved CPU causes) the frame is dropped and counted: the line cannot
-    /// wait, and a gap in what the VAD hears is better than a growing delay.
+    /// A full queue means the listener is two seconds behind, which happens on
+    /// a starved CPU. The frame is then dropped and counted, because the line
+    /// cannot wait and a gap in what the VAD hears is better than a growing delay.
     pub fn push(&mut self, frame: Frame) {
         match self.frames.try_send(frame) {
             Ok(()) => {}
@@ -109,8 +109,8 @@ fn run(
                 }
             };
             for event in endpointer.push(&window, probability) {
-                // Blocks while the call loop is 64 events behind; it drains
-                // them between frames, so this only waits, never loses speech.
+                // Blocks while the call loop is 64 events behind. The loop drains
+                // them between frames, so events wait here but are not dropped.
                 if events.blocking_send(event).is_err() {
                     return;
                 }
