@@ -34,6 +34,9 @@ pub struct Config {
     pub tts: TtsConfig,
     pub vad: VadConfig,
     pub call: CallConfig,
+    /// The telephone lines `standardiste serve` answers, one `[[line]]` table each.
+    #[serde(rename = "line")]
+    pub lines: Vec<crate::line::settings::LineSettings>,
 }
 
 /// Speech-to-text settings.
@@ -124,6 +127,7 @@ impl Default for Config {
             tts: TtsConfig::default(),
             vad: VadConfig::default(),
             call: CallConfig::default(),
+            lines: Vec::new(),
         }
     }
 }
@@ -231,6 +235,9 @@ impl Config {
         if !self.stt.worker.as_os_str().is_empty() {
             self.stt.worker = normalize(&base.join(&self.stt.worker));
         }
+        for line in &mut self.lines {
+            line.resolve_paths(base);
+        }
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -268,7 +275,7 @@ impl Config {
         if self.stt.threads == 0 || self.llm.threads == 0 {
             return Err("stt.threads and llm.threads must be at least 1".to_string());
         }
-        Ok(())
+        crate::line::settings::validate(&self.lines)
     }
 
     /// Path of the call database.

@@ -4,6 +4,7 @@
 //! format that GSM modules and voice modems exchange. Speech models want other
 //! rates: Whisper and Silero take 16 kHz, Piper produces 22.05 kHz.
 
+pub mod dtmf;
 pub mod recorder;
 pub mod resample;
 pub mod wav;

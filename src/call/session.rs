@@ -142,7 +142,7 @@ struct Committed {
 
 /// Answers a call on `line` and runs it to the end.
 pub async fn run_call<L: Line>(
-    mut line: L,
+    line: &mut L,
     engines: &Engines,
     updates: Option<mpsc::Sender<CallUpdate>>,
 ) -> Result<CallSummary, CallError> {
@@ -206,7 +206,7 @@ pub async fn run_call<L: Line>(
         tokio::select! {
             event = line.next_event() => match event {
                 Some(LineEvent::Audio(frame)) => {
-                    if let Err(error) = session.on_frame(&mut line, &frame).await {
+                    if let Err(error) = session.on_frame(line, &frame).await {
                         tracing::error!(call_id, %error, "recording failed; ending the call");
                         break CallOutcome::Failed;
                     }

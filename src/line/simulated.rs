@@ -1,9 +1,6 @@
-//! A simulated line whose caller plays recordings, for demos, tests and benchmarks.
-//!
-//! The caller behaves like a polite person: it waits for the box to speak and
-//! fall silent, says its next utterance, and once it has said everything it
-//! hangs up after the box's last reply. It can also talk over the box on
-//! purpose (barge-in). Audio flows at real-time pace, 20 ms per frame.
+//! A simulated line whose caller plays recordings, for demos, tests and
+//! benchmarks, without any device: the [`ScriptedCaller`] talks to the call
+//! loop through channels at real-time pace, 20 ms per frame.
 
 use std::time::Duration;
 
@@ -11,7 +8,9 @@ use tokio::sync::mpsc;
 use tokio::time::MissedTickBehavior;
 
 use super::{Line, LineEvent};
-use crate::audio::{rms_dbfs, Frame, FRAME_MS, FRAME_SAMPLES, SILENT_FRAME};
+pub use super::caller::CallerScript;
+use super::caller::ScriptedCaller;
+use crate::audio::{Frame, FRAME_MS, SILENT_FRAME};
 
 /// Frames buffered towards the call loop: one second. When the loop falls
 /// that far behind, frames are dropped and counted, as a real line would.
@@ -20,43 +19,6 @@ const TO_BOX_QUEUE: usize = 50;
 /// The box's frames buffered towards the caller: one second. Frames beyond
 /// that are dropped (and counted), like an overflowing modem buffer.
 const TO_CALLER_QUEUE: usize = 50;
-
-/// Box audio above this level counts as the box speaking.
-const SPEAKING_DBFS: f32 = -45.0;
-
-/// Script of the simulated caller: the recordings it plays and how it behaves.
-#[derive(Debug, Clone)]
-pub struct CallerScript {
-    /// Utterances at 8 kHz, said in order.
-    pub utterances: Vec<Vec<i16>>,
-    /// Silence from the box before the caller starts its next utterance.
-    pub reply_gap: Duration,
-    /// Silence from the box after the last utterance before the caller hangs up.
-    pub hang_up_gap: Duration,
-    /// Longest wait for the box to speak at all before the caller moves on.
-    pub patience: Duration,
-    /// Talk over the box: `(n, delay)` starts utterance `n` this long after
-    /// the box starts speaking, instead of waiting for it to finish.
-    pub barge_in: Option<(usize, Duration)>,
-    /// Caller ID presented to the box.
-    pub caller_number: Option<String>,
-    /// Hang up without waiting for the box once the last utterance is said.
-    pub hang_up_after_last: bool,
-}
-
-impl CallerScript {
-    pub fn new(utterances: Vec<Vec<i16>>) -> CallerScript {
-        CallerScript {
-            utterances,
-            reply_gap: Duration::from_millis(700),
-            hang_up_gap: Duration::from_millis(2_500),
-            patience: Duration::from_secs(30),
-            barge_in: None,
-            caller_number: None,
-            hang_up_after_last: false,
-        }
-    }
-}
 
 /// A line to a simulated caller.
 pub struct SimulatedLine {
@@ -120,70 +82,19 @@ impl Drop for SimulatedLine {
     }
 }
 
-enum CallerState {
-    /// Waiting for the box to speak and then fall silent before utterance `next`.
-    Listening { next: usize, heard_box: bool, waited: Duration, box_speaking_for: Duration },
-    /// Saying utterance `index`, at sample `position`.
-    Speaking { index: usize, position: usize },
-}
-
 async fn run_caller(script: CallerScript, events: mpsc::Sender<LineEvent>, mut from_box: mpsc::Receiver<Frame>) {
-    let frame_time = Duration::from_millis(FRAME_MS);
-    let mut ticker = tokio::time::interval(frame_time);
+    let mut ticker = tokio::time::interval(Duration::from_millis(FRAME_MS));
     // Late ticks are caught up, so the long-run rate stays exactly 50 frames a second.
     ticker.set_missed_tick_behavior(MissedTickBehavior::Burst);
-    let mut state = CallerState::Listening {
-        next: 0,
-        heard_box: false,
-        waited: Duration::ZERO,
-        box_speaking_for: Duration::ZERO,
-    };
-    let mut box_silent_for = Duration::ZERO;
+    let mut caller = ScriptedCaller::new(script);
     let mut dropped = 0u64;
-
     loop {
         ticker.tick().await;
         let box_frame = from_box.try_recv().unwrap_or(SILENT_FRAME);
-        let box_speaking = rms_dbfs(&box_frame) > SPEAKING_DBFS;
-        box_silent_for = if box_speaking { Duration::ZERO } else { box_silent_for + frame_time };
-
-        let mut frame = SILENT_FRAME;
-        match &mut state {
-            CallerState::Listening { next, heard_box, waited, box_speaking_for } => {
-                *waited += frame_time;
-                if box_speaking {
-                    *heard_box = true;
-                    *box_speaking_for += frame_time;
-                }
-                let finished = *next >= script.utterances.len();
-                let gap = if finished { script.hang_up_gap } else { script.reply_gap };
-                let box_done = *heard_box && box_silent_for >= gap;
-                let barge_in = matches!(script.barge_in, Some((n, delay)) if n == *next && *box_speaking_for >= delay);
-                let out_of_patience = *waited >= script.patience;
-                if finished && (box_done || out_of_patience || script.hang_up_after_last) {
-                    let _ = events.send(LineEvent::HungUp).await;
-                    return;
-                }
-                if !finished && (box_done || barge_in || out_of_patience) {
-                    state = CallerState::Speaking { index: *next, position: 0 };
-                }
-            }
-            CallerState::Speaking { .. } => {}
-        }
-        if let CallerState::Speaking { index, position } = &mut state {
-            let utterance = &script.utterances[*index];
-            let end = (*position + FRAME_SAMPLES).min(utterance.len());
-            frame[..end - *position].copy_from_slice(&utterance[*position..end]);
-            *position = end;
-            if end == utterance.len() {
-                state = CallerState::Listening {
-                    next: *index + 1,
-                    heard_box: false,
-                    waited: Duration::ZERO,
-                    box_speaking_for: Duration::ZERO,
-                };
-            }
-        }
+        let Some(frame) = caller.next_frame(&box_frame) else {
+            let _ = events.send(LineEvent::HungUp).await;
+            return;
+        };
         match events.try_send(LineEvent::Audio(frame)) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
