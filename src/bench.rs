@@ -34,6 +34,10 @@ pub struct BenchOptions {
     pub fixtures: PathBuf,
     pub calls: usize,
     pub questions_per_call: usize,
+    /// Length of the call through each simulated line device; zero skips the line part.
+    pub line_duration: Duration,
+    /// Folder for the simulators' port links.
+    pub scratch: PathBuf,
     pub command: String,
 }
 
@@ -61,7 +65,7 @@ pub async fn run(engines: &Engines, options: &BenchOptions) -> Result<String, St
             .collect();
         let mut script = CallerScript::new(utterances);
         script.hang_up_gap = Duration::from_millis(1_500);
-        let summary = run_call(SimulatedLine::start("bench", script), engines, None)
+        let summary = run_call(&mut SimulatedLine::start("bench", script), engines, None)
             .await
             .map_err(|e| e.to_string())?;
         eprintln!("bench: call {} of {} done ({:.1} s)", call + 1, options.calls, summary.duration_ms as f64 / 1_000.0);
@@ -74,7 +78,18 @@ pub async fn run(engines: &Engines, options: &BenchOptions) -> Result<String, St
     let llm = measure_llm(engines).await?;
     let memory = peak_memory();
 
-    let report = render(options, &turns, &stt, &tts, &llm, &memory);
+    let lines = if options.line_duration.is_zero() {
+        None
+    } else {
+        eprintln!("bench: {:.0} s calls through the simulated line devices", options.line_duration.as_secs_f64());
+        Some(crate::bench_lines::run(options.line_duration, &options.scratch).await?)
+    };
+
+    let mut report = render(options, &turns, &stt, &tts, &llm, &memory);
+    if let Some(lines) = &lines {
+        report.push('\n');
+        report.push_str(&crate::bench_lines::render(lines, options.line_duration, percentile));
+    }
     if let Some(parent) = options.report.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }

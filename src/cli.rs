@@ -1,4 +1,4 @@
-//! The command line: `standardiste call`, `calls`, `models`.
+//! The command line: `standardiste call`, `calls`, `models`, `serve`, `lines`, `simulate-modem`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,7 +55,16 @@ enum Command {
         /// Folder of the caller recordings.
         #[arg(long, default_value = "tests/fixtures")]
         fixtures: PathBuf,
+        /// Minutes of the call through each simulated line device (0 skips the line drivers).
+        #[arg(long, default_value_t = 10.0)]
+        line_minutes: f64,
     },
+    /// Answer calls on the lines of the settings file until Ctrl-C.
+    Serve,
+    /// List the serial ports with their USB ids and what each likely is.
+    Lines,
+    /// Play a GSM module or voice modem on a pseudo-terminal and answer its call.
+    SimulateModem(crate::cli_lines::SimulateArgs),
     /// Fetch or check the model files.
     Models {
         #[command(subcommand)]
@@ -149,12 +158,26 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Calls { action: None, limit } => list_calls(&config, limit),
         Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
         Command::Models { action } => crate::cli_models::run(&config, action),
-        Command::Bench { report, calls, questions, fixtures } => {
+        Command::Lines => crate::cli_lines::list_lines(),
+        Command::Serve => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(crate::cli_lines::serve(config))
+        }
+        Command::SimulateModem(args) => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(crate::cli_lines::simulate_modem(config, args, print_update))
+        }
+        Command::Bench { report, calls, questions, fixtures, line_minutes } => {
+            if !(0.0..=600.0).contains(&line_minutes) {
+                return Err(format!("--line-minutes {line_minutes} is out of range; use 0 to 600"));
+            }
             let options = crate::bench::BenchOptions {
                 report,
                 fixtures,
                 calls,
                 questions_per_call: questions,
+                line_duration: Duration::from_secs_f64(line_minutes * 60.0),
+                scratch: config.data_dir.join("bench-lines"),
                 command: std::env::args().collect::<Vec<_>>().join(" "),
             };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -185,7 +208,7 @@ async fn simulated_call(mut config: Config, args: CallArgs) -> Result<(), String
     let mut script = CallerScript::new(utterances);
     script.caller_number = args.caller_number;
     script.barge_in = args.barge_in.map(|(index, ms)| (index, Duration::from_millis(ms)));
-    let line = SimulatedLine::start("sim0", script);
+    let mut line = SimulatedLine::start("sim0", script);
 
     let (updates, mut receiver) = mpsc::channel(crate::call::UPDATE_QUEUE);
     let printer = tokio::spawn(async move {
@@ -193,7 +216,7 @@ async fn simulated_call(mut config: Config, args: CallArgs) -> Result<(), String
             print_update(&update);
         }
     });
-    let summary = run_call(line, &engines, Some(updates)).await.map_err(|e| e.to_string())?;
+    let summary = run_call(&mut line, &engines, Some(updates)).await.map_err(|e| e.to_string())?;
     let _ = printer.await;
     println!(
         "call {} ended: {}, {:.1} s, recording {}",

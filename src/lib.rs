@@ -8,11 +8,14 @@
 pub mod agent;
 pub mod audio;
 mod bench;
+mod bench_lines;
 pub mod call;
 pub mod cli;
+mod cli_lines;
 mod cli_models;
 pub mod config;
 pub mod line;
 pub mod profile;
+pub mod serve;
 pub mod speech;
 pub mod store;

@@ -25,7 +25,7 @@ fn run(script: CallerScript) -> (CallSummary, CallRow, Vec<TurnRow>) {
                     eprintln!("live: {update:?}");
                 }
             });
-            let summary = run_call(SimulatedLine::start("sim0", script), engines, Some(updates)).await;
+            let summary = run_call(&mut SimulatedLine::start("sim0", script), engines, Some(updates)).await;
             let _ = printer.await;
             summary
         })
