@@ -1,4 +1,4 @@
-# Standardiste: `make demo` sets everything up and runs a simulated call;
+# Standardiste: `make demo` sets everything up and runs a call through a simulated modem;
 # `make test` runs the whole test suite; `make bench` measures latency.
 
 CARGO ?= cargo
@@ -20,10 +20,11 @@ build: setup
 models: build
 	$(BIN) models fetch --assets
 
-# A real call on a simulated line: the caller asks about Saturday's opening
-# hours, then says goodbye (a recording of a real voice from Debian's Asterisk prompts).
+# A real call through a simulated SIM7600 GSM module on a pseudo-terminal:
+# the caller asks about Saturday's opening hours, then says goodbye (a
+# recording of a real voice from Debian's Asterisk prompts).
 demo: models
-	$(BIN) call --caller tests/fixtures/caller-saturday-hours.wav --caller $(ALLISON)/vm-goodbye.wav
+	$(BIN) simulate-modem sim7600 --caller tests/fixtures/caller-saturday-hours.wav --caller $(ALLISON)/vm-goodbye.wav
 	$(BIN) calls --limit 5
 
 test: models

@@ -169,6 +169,7 @@ pub async fn simulate_modem(config: Config, args: SimulateArgs, print: fn(&CallU
     };
 
     let mut line = AnyLine::open(&settings).await.map_err(|e| e.to_string())?;
+    println!("incoming call from {}; the box answers on ring {}", args.caller_number, args.answer_on_ring);
     simulator.ring(call);
     let (updates, mut receiver) = mpsc::channel(crate::call::UPDATE_QUEUE);
     let printer = tokio::spawn(async move {

@@ -126,7 +126,7 @@ pub struct Ring {
     pub caller: CallerId,
 }
 
-/// What a line does on a ring.
+/// Action a line takes on a ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RingDecision {
     /// Let it ring; decide again on the next ring.

@@ -1,6 +1,6 @@
 //! The AT command client: sends one command at a time with its own timeout,
 //! collects the response lines up to the final result code, and routes
-//! everything the modem says on its own (unsolicited result codes, and DLE
+//! everything the modem sends unprompted (unsolicited result codes, and DLE
 //! events in voice mode) to a bounded event queue.
 //!
 //! The bytes flow one way through a reader task: serial port -> line framer
@@ -47,7 +47,7 @@ pub enum ModemEvent {
     Closed,
 }
 
-/// What follows CONNECT for a voice command.
+/// Kind of data that follows CONNECT for a voice command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VoiceMode {
     /// AT+VRX or AT+VTR: the modem sends shielded audio and events until DLE ETX.
@@ -227,7 +227,7 @@ impl AtClient {
         let mut replies = self.begin("end of voice data", None)?;
         self.write(terminator).await?;
         let result = self.finish("end of voice data", &mut replies, timeout).await;
-        // Whatever the modem said, the host is back in command mode.
+        // Whatever the modem returned, the host is back in command mode.
         self.lock().mode = ReaderMode::Command;
         result.map(|_| ())
     }

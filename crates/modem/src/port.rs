@@ -24,7 +24,7 @@ impl SerialPort {
     pub fn open(path: &Path, baud: u32) -> io::Result<SerialPort> {
         let fd = open_nonblocking(path)?;
         configure_raw(fd.as_raw_fd(), baud)?;
-        // Bytes a previous user left in the buffers belong to nobody.
+        // Discards bytes that a previous user of the port left in its buffers.
         // SAFETY: the fd is open and owned by `fd`.
         unsafe { libc::tcflush(fd.as_raw_fd(), libc::TCIOFLUSH) };
         // SAFETY: `fd` is an open descriptor that the AsyncFd takes ownership

@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use tokio::io::BufReader;
 use tokio::net::{TcpListener, UnixListener, UnixStream};
-use tracing::{error, info, warn, Instrument};
+use tracing::{debug, error, info, warn, Instrument};
 use wyoming::ServerUri;
 
 use crate::session::{self, Shared};
@@ -123,6 +123,11 @@ pub async fn run(
                 info!("connection opened");
                 match session::serve(shared, connection_id, reader, writer).await {
                     Ok(()) => info!("connection closed"),
+                    // A client that gives up on a transcription closes its
+                    // connection mid-reply; that is routine, not a fault.
+                    Err(error) if client_went_away(&error) => {
+                        debug!(error = format!("{error:#}"), "client closed the connection before the reply")
+                    }
                     Err(error) => warn!(error = format!("{error:#}"), "connection failed"),
                 }
             }
@@ -171,4 +176,19 @@ fn announce_ready(bound: &ServerUri) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
     writeln!(stdout, "READY {bound}").context("failed to write READY to stdout")?;
     stdout.flush().context("failed to flush stdout")
+}
+
+/// Whether a connection error is the client closing its end.
+fn client_went_away(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        let io = cause
+            .downcast_ref::<std::io::Error>()
+            .or_else(|| match cause.downcast_ref::<wyoming::Error>() {
+                Some(wyoming::Error::Io(io)) => Some(io),
+                _ => None,
+            });
+        io.is_some_and(|io| {
+            matches!(io.kind(), std::io::ErrorKind::BrokenPipe | std::io::ErrorKind::ConnectionReset)
+        })
+    })
 }

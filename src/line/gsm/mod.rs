@@ -207,7 +207,7 @@ impl GsmLine {
         Ok(Modem { client: Arc::new(client), events: receivers.events, family, model })
     }
 
-    /// Reopens the module after it vanished or stopped answering, with backoff.
+    /// Reopens the module after it vanished or stopped responding, with backoff.
     async fn reconnect(&mut self) -> Result<(), LineError> {
         self.modem = None;
         loop {
@@ -616,7 +616,7 @@ impl LineDevice for GsmLine {
                     continue;
                 }
                 Err(error) => {
-                    tracing::warn!(line = %self.settings.label, %error, "GSM module not answering");
+                    tracing::warn!(line = %self.settings.label, %error, "GSM module not responding");
                     self.modem = None;
                     continue;
                 }

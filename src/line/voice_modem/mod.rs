@@ -478,7 +478,7 @@ impl LineDevice for VoiceModemLine {
                     continue;
                 }
                 Err(error) => {
-                    tracing::warn!(line = %self.settings.label, %error, "voice modem not answering");
+                    tracing::warn!(line = %self.settings.label, %error, "voice modem not responding");
                     self.modem = None;
                     continue;
                 }
