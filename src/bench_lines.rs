@@ -166,11 +166,11 @@ pub fn render(results: &[LineResult], duration: Duration, percentile: fn(&[f64],
     let _ = writeln!(out, "## Line drivers\n");
     let _ = writeln!(
         out,
-        "One {:.0}-minute call through each device's pty simulator, all four at once; the call side echoes every frame. \
+        "One {}-minute call through each device's pty simulator, all four at once; the call side echoes every frame. \
          Round trip: a marker frame from the simulated device, through the driver to the call side and back out of the driver \
          to the device, measured by the simulator at its 20 ms tick. Write gaps: time between the driver's audio writes as the \
          device saw them (20 ms is ideal).\n",
-        duration.as_secs_f64() / 60.0
+        (duration.as_secs_f64() / 6.0).round() / 10.0
     );
     let _ = writeln!(
         out,

@@ -501,3 +501,42 @@ async fn two_lines_carry_calls_at_once() {
         assert!(echo.frames_with_sound >= 100, "{echo:?}");
     }
 }
+
+#[test]
+fn speech_is_not_taken_for_keys() {
+    use standardiste::audio::dtmf_detect::DtmfDetector;
+    use standardiste::audio::wav::read_caller_recording;
+
+    let mut recordings: Vec<std::path::PathBuf> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
+        .unwrap()
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "wav"))
+        .collect();
+    // Every prompt and spoken digit of two Asterisk voices: hours of speech
+    // with the tones and pitch of a voice over the telephone band.
+    for voice in ["en_US_f_Allison", "fr_CA_f_June"] {
+        let dir = Path::new("/usr/share/asterisk/sounds").join(voice);
+        for folder in [dir.clone(), dir.join("digits")] {
+            let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+            recordings.extend(
+                entries
+                    .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "wav")),
+            );
+        }
+    }
+    assert!(recordings.len() > 200, "{} recordings found; install them with `make setup`", recordings.len());
+    for path in recordings {
+        let samples = read_caller_recording(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut detector = DtmfDetector::new();
+        let keys: String = samples
+            .chunks_exact(FRAME_SAMPLES)
+            .filter_map(|chunk| {
+                let mut frame = [0i16; FRAME_SAMPLES];
+                frame.copy_from_slice(chunk);
+                detector.feed(&frame)
+            })
+            .collect();
+        assert_eq!(keys, "", "{} was heard as keys", path.display());
+    }
+}

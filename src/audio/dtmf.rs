@@ -9,13 +9,13 @@
 use crate::audio::{Frame, FRAME_SAMPLES, LINE_RATE};
 
 /// Row (low group) frequencies in Hz, top row first.
-const ROW_HZ: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
+pub(crate) const ROW_HZ: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
 
 /// Column (high group) frequencies in Hz, left column first.
-const COLUMN_HZ: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
+pub(crate) const COLUMN_HZ: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
 
 /// Keys of the 4x4 keypad, by row then column.
-const KEYPAD: [[char; 4]; 4] = [
+pub(crate) const KEYPAD: [[char; 4]; 4] = [
     ['1', '2', '3', 'A'],
     ['4', '5', '6', 'B'],
     ['7', '8', '9', 'C'],

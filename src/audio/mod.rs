@@ -5,6 +5,7 @@
 //! rates: Whisper and Silero take 16 kHz, Piper produces 22.05 kHz.
 
 pub mod dtmf;
+pub mod dtmf_detect;
 pub mod recorder;
 pub mod resample;
 pub mod wav;

@@ -17,8 +17,8 @@
 //! Limits of this wiring:
 //! - Caller ID is never available, because the interface has no FSK or DTMF
 //!   caller-ID decoder; every call reports [`CallerId::Unknown`].
-//! - NOTE: keys the caller presses are not detected, so this line never
-//!   emits [`LineEvent::Dtmf`].
+//! - The caller's key presses are found in the captured audio by
+//!   [`DtmfDetector`], since the interface reports none.
 //! - NOTE: transfer is unsupported. On an analog line it takes a hook flash
 //!   followed by the number, and whether and how the exchange honours a
 //!   flash (its length, the service being enabled) depends on the exchange.
@@ -44,6 +44,7 @@ use self::ring::{LoopMonitor, RingChange, RingDetector};
 use self::stream::AudioStream;
 use super::backoff::Backoff;
 use super::{AnswerPolicy, CallerId, Line, LineDevice, LineError, LineEvent, Ring, RingDecision};
+use crate::audio::dtmf_detect::DtmfDetector;
 use crate::audio::{Frame, LINE_RATE};
 
 /// Timings of the hook side. The defaults suit European and North American
@@ -130,6 +131,10 @@ struct ActiveCall<P> {
     stream: AudioStream<P>,
     loop_monitor: Option<LoopMonitor>,
     poll: Interval,
+    /// Finds the caller's key presses in the captured audio.
+    keys: DtmfDetector,
+    /// A frame held back while its key press is reported first.
+    held_frame: Option<Frame>,
 }
 
 /// Why answering failed.
@@ -258,7 +263,7 @@ impl<P: PcmIo + 'static, M: ModemLines> UsbAudioLine<P, M> {
         let mut poll = tokio::time::interval(self.timing.poll);
         poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
         tracing::info!(line = %self.label, rate = stream.rate(), "call answered");
-        self.call = Some(ActiveCall { stream, loop_monitor, poll });
+        self.call = Some(ActiveCall { stream, loop_monitor, poll, keys: DtmfDetector::new(), held_frame: None });
         Ok(())
     }
 
@@ -326,11 +331,21 @@ impl<P: PcmIo + 'static, M: ModemLines> Line for UsbAudioLine<P, M> {
         loop {
             let watch_loop = self.wiring.loop_current.is_some();
             let call = self.call.as_mut()?;
+            if let Some(frame) = call.held_frame.take() {
+                return Some(LineEvent::Audio(frame));
+            }
             let wake = tokio::select! {
                 event = call.stream.next_event() => Wake::Event(event),
                 _ = call.poll.tick(), if watch_loop => Wake::Poll,
             };
             match wake {
+                Wake::Event(Some(LineEvent::Audio(frame))) => {
+                    if let Some(key) = call.keys.feed(&frame) {
+                        call.held_frame = Some(frame);
+                        return Some(LineEvent::Dtmf(key));
+                    }
+                    return Some(LineEvent::Audio(frame));
+                }
                 Wake::Event(Some(event)) => return Some(event),
                 Wake::Event(None) => {
                     // The audio thread stopped on a card fault and has logged it.

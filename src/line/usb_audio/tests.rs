@@ -75,6 +75,8 @@ struct PcmState {
 struct FakePcm {
     rate: u32,
     capture_hz: f64,
+    /// Samples captured instead of the sine, then silence, when set.
+    capture_script: Option<Vec<i16>>,
     captured: usize,
     pace: Duration,
     open: bool,
@@ -85,7 +87,15 @@ impl FakePcm {
     fn new(rate: u32, capture_hz: f64) -> (FakePcm, Arc<Mutex<PcmState>>) {
         say_no_hardware();
         let state = Arc::new(Mutex::new(PcmState::default()));
-        let pcm = FakePcm { rate, capture_hz, captured: 0, pace: Duration::from_millis(2), open: false, state: Arc::clone(&state) };
+        let pcm = FakePcm {
+            rate,
+            capture_hz,
+            capture_script: None,
+            captured: 0,
+            pace: Duration::from_millis(2),
+            open: false,
+            state: Arc::clone(&state),
+        };
         (pcm, state)
     }
 }
@@ -116,8 +126,14 @@ impl PcmIo for FakePcm {
 
     fn read_block(&mut self, block: &mut [i16]) -> Result<(), PcmError> {
         std::thread::sleep(self.pace);
-        let samples = sine(self.rate, self.capture_hz, 0.5, self.captured, block.len());
-        block.copy_from_slice(&samples);
+        match &self.capture_script {
+            Some(script) => {
+                for (index, slot) in block.iter_mut().enumerate() {
+                    *slot = script.get(self.captured + index).copied().unwrap_or(0);
+                }
+            }
+            None => block.copy_from_slice(&sine(self.rate, self.capture_hz, 0.5, self.captured, block.len())),
+        }
         self.captured += block.len();
         Ok(())
     }
@@ -761,4 +777,29 @@ async fn transfer_is_unsupported() {
     let mut line = line(pcm, lines);
     let result = line.transfer("0612345678").await;
     assert!(matches!(result, Err(LineError::Unsupported { .. })), "result: {result:?}");
+}
+
+#[tokio::test]
+async fn caller_keys_become_dtmf_events() {
+    let (mut pcm, _) = FakePcm::new(8_000, 440.0);
+    let mut script = vec![0i16; 5 * FRAME_SAMPLES];
+    for frame in crate::audio::dtmf::dtmf_frames("42").unwrap() {
+        script.extend_from_slice(&frame);
+    }
+    pcm.capture_script = Some(script);
+    let mut line = answered(pcm).await;
+    let mut keys = Vec::new();
+    let mut frames = 0;
+    while frames < 30 {
+        match line.next_event().await {
+            Some(LineEvent::Audio(frame)) => {
+                frames += 1;
+                line.send_frame(&frame);
+            }
+            Some(LineEvent::Dtmf(key)) => keys.push(key),
+            other => panic!("unexpected event {other:?}"),
+        }
+    }
+    line.hang_up().await;
+    assert_eq!(keys, vec!['4', '2']);
 }
