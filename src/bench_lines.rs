@@ -17,7 +17,7 @@ use standardiste_modem::sim::{CallerAudio, CallerIdSpec, Device, IncomingCall, S
 
 use crate::audio::{rms_dbfs, FRAME_SAMPLES};
 use crate::line::any::AnyLine;
-use crate::line::settings::{LineKind, LineSettings};
+use crate::line::settings::LineSettings;
 use crate::line::{AnswerOnRing, Line, LineDevice, LineEvent};
 
 /// Frames between two markers: one a second.
@@ -94,16 +94,7 @@ async fn measure(device: Device, duration: Duration, dir: &std::path::Path) -> R
     let mut options = SimOptions::new(dir);
     options.ring_interval = Duration::from_millis(500);
     let simulator = Simulator::start(device, options).map_err(|e| format!("{}: {e}", device.name()))?;
-    let settings = LineSettings {
-        name: device.name().to_string(),
-        kind: if device.is_gsm() { LineKind::Gsm } else { LineKind::VoiceModem },
-        port: simulator.at_port(),
-        audio_port: simulator.audio_port(),
-        pcm: None,
-        baud: None,
-        answer_on_ring: 1,
-        country: None,
-    };
+    let settings = LineSettings::for_simulator(&simulator, 1);
     let mut line = AnyLine::open(&settings).await.map_err(|e| e.to_string())?;
     let probe = Arc::new(Mutex::new(Probe {
         frame: 0,
@@ -138,15 +129,25 @@ async fn measure(device: Device, duration: Duration, dir: &std::path::Path) -> R
     }
     let elapsed = started.elapsed();
     line.hang_up().await;
-    simulator.wait_call_end(Duration::from_secs(5));
+    // The simulator's waits block: keep them off the runtime's workers,
+    // which the other devices' audio pumps need.
+    let simulator = tokio::task::spawn_blocking(move || {
+        simulator.wait_call_end(Duration::from_secs(5));
+        simulator
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     let report = simulator.report();
-    let probe = probe.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let (sent, returned) = {
+        let probe = probe.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (probe.sent.len(), probe.returned.clone())
+    };
     let audio = &report.audio;
-    Ok(LineResult {
+    let result = Ok(LineResult {
         device: device.name(),
         duplex,
-        markers_sent: probe.sent.len(),
-        round_trips: probe.returned.iter().map(|d| d.as_secs_f64() * 1_000.0).collect(),
+        markers_sent: sent,
+        round_trips: returned.iter().map(|d| d.as_secs_f64() * 1_000.0).collect(),
         frames_to_box,
         elapsed,
         mean_write_gap_ms: if audio.write_intervals > 0 {
@@ -157,7 +158,10 @@ async fn measure(device: Device, duration: Duration, dir: &std::path::Path) -> R
         max_write_gap_ms: audio.max_write_interval.as_secs_f64() * 1_000.0,
         underruns: audio.underruns,
         overruns: audio.overruns,
-    })
+    });
+    // Dropping the simulator joins its thread.
+    let _ = tokio::task::spawn_blocking(move || drop(simulator)).await;
+    result
 }
 
 /// The Markdown section of the report.

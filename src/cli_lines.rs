@@ -40,8 +40,8 @@ pub struct SimulateArgs {
     /// Keys the caller presses, as MS:KEY after the answer, e.g. `3000:1`; repeatable.
     #[arg(long, value_parser = parse_dtmf)]
     dtmf: Vec<(u64, char)>,
-    /// The box answers on this ring.
-    #[arg(long, default_value_t = 2)]
+    /// The box answers on this ring, 1 to 10.
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u32).range(1..=10))]
     answer_on_ring: u32,
     /// Time between rings in ms (a real line rings every 4000 to 6000 ms).
     #[arg(long, default_value_t = 1_500)]
@@ -136,7 +136,7 @@ pub async fn simulate_modem(config: Config, args: SimulateArgs, print: fn(&CallU
     let mut options = SimOptions::new(&args.dir);
     options.ring_interval = Duration::from_millis(args.ring_interval_ms);
     let simulator = Simulator::start(device, options).map_err(|e| format!("cannot start the {} simulator in {}: {e}", device.name(), args.dir.display()))?;
-    let settings = line_settings(&simulator, args.answer_on_ring);
+    let settings = LineSettings::for_simulator(&simulator, args.answer_on_ring);
     println!("simulated {} on {}", device.name(), simulator.at_port().display());
     if let Some(audio) = simulator.audio_port() {
         println!("PCM audio port on {}", audio.display());
@@ -151,7 +151,7 @@ pub async fn simulate_modem(config: Config, args: SimulateArgs, print: fn(&CallU
         caller,
         audio: Box::new(ScriptedCaller::new(CallerScript::new(utterances))),
         dtmf: args.dtmf.iter().map(|&(ms, key)| (Duration::from_millis(ms), key)).collect(),
-        max_rings: args.answer_on_ring + 4,
+        max_rings: args.answer_on_ring.saturating_add(4),
     };
 
     let Some(engines) = engines else {
@@ -189,25 +189,13 @@ pub async fn simulate_modem(config: Config, args: SimulateArgs, print: fn(&CallU
             summary.recording.display()
         );
     }
-    let ended = simulator.wait_call_end(Duration::from_secs(5));
+    let (ended, simulator) = tokio::task::spawn_blocking(move || (simulator.wait_call_end(Duration::from_secs(5)), simulator))
+        .await
+        .map_err(|e| e.to_string())?;
     print_report(&simulator, ended);
     Ok(())
 }
 
-/// The `[[line]]` table that drives the simulator's ports.
-pub fn line_settings(simulator: &Simulator, answer_on_ring: u32) -> LineSettings {
-    let kind = if simulator.device().is_gsm() { LineKind::Gsm } else { LineKind::VoiceModem };
-    LineSettings {
-        name: simulator.device().name().to_string(),
-        kind,
-        port: simulator.at_port(),
-        audio_port: simulator.audio_port(),
-        pcm: None,
-        baud: None,
-        answer_on_ring,
-        country: None,
-    }
-}
 
 fn settings_toml(settings: &LineSettings) -> String {
     let kind = match settings.kind {
@@ -219,7 +207,7 @@ fn settings_toml(settings: &LineSettings) -> String {
     if let Some(audio) = &settings.audio_port {
         text.push_str(&format!("audio_port = \"{}\"\n", audio.display()));
     }
-    text.push_str(&format!("answer_on_ring = {}\n", settings.answer_on_ring));
+    text.push_str(&format!("answer_on_ring = {}\n", settings.answer_on_ring()));
     text
 }
 

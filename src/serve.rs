@@ -10,7 +10,7 @@ use crate::call::{run_call, CallSummary, CallUpdate, Engines};
 use crate::line::any::AnyLine;
 use crate::line::backoff::Backoff;
 use crate::line::settings::LineSettings;
-use crate::line::{AnswerOnRing, AnswerPolicy, LineDevice, LineError};
+use crate::line::{AnswerOnRing, AnswerPolicy, Line, LineDevice, LineError};
 
 /// Answers calls on `line` until `max_calls` have ended (forever with `None`)
 /// or the device fails for good. Returns each call's summary.
@@ -46,19 +46,22 @@ pub async fn answer_calls<L: LineDevice>(
     Ok(summaries)
 }
 
-/// Runs every configured line until Ctrl-C. A line whose device is missing
-/// at start is retried with backoff; one that cannot carry voice is stopped
-/// with its reason logged, and the others go on.
+/// Runs every configured line until Ctrl-C, then hangs up any call in
+/// progress. A line whose device is missing at start is retried with
+/// backoff. A line that cannot carry voice stops with its reason logged, and
+/// the others go on.
 pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), String> {
     if lines.is_empty() {
         return Err("no [[line]] in the settings file; add one per device (`standardiste lines` lists the serial ports)".into());
     }
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut tasks = tokio::task::JoinSet::new();
     for settings in lines {
         let engines = engines.clone();
+        let stopping = stopping.clone();
         tasks.spawn(async move {
             let name = settings.name.clone();
-            if let Err(error) = run_line(settings, engines).await {
+            if let Err(error) = run_line(settings, engines, stopping).await {
                 tracing::error!(line = %name, %error, "line stopped");
                 eprintln!("error: {error}");
             }
@@ -67,7 +70,12 @@ pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), Str
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {
             tracing::info!("stopping on Ctrl-C");
-            tasks.abort_all();
+            let _ = stop.send(true);
+            // Each line hangs up its call; a device that does not respond is left behind.
+            let drained = tokio::time::timeout(SHUTDOWN_LIMIT, async { while tasks.join_next().await.is_some() {} }).await;
+            if drained.is_err() {
+                tracing::warn!("some lines did not stop in time");
+            }
             Ok(())
         }
         _ = async { while tasks.join_next().await.is_some() {} } => {
@@ -76,7 +84,10 @@ pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), Str
     }
 }
 
-async fn run_line(settings: LineSettings, engines: Engines) -> Result<(), LineError> {
+/// Time the lines get to hang up their calls on shutdown.
+const SHUTDOWN_LIMIT: Duration = Duration::from_secs(10);
+
+async fn run_line(settings: LineSettings, engines: Engines, mut stopping: tokio::sync::watch::Receiver<bool>) -> Result<(), LineError> {
     let mut backoff = Backoff::new();
     let mut line = loop {
         match AnyLine::open(&settings).await {
@@ -85,11 +96,19 @@ async fn run_line(settings: LineSettings, engines: Engines) -> Result<(), LineEr
             Err(error) => {
                 let delay = backoff.next_delay().max(Duration::from_secs(1));
                 tracing::warn!(line = %settings.name, %error, delay_ms = delay.as_millis() as u64, "cannot open the line; retrying");
-                tokio::time::sleep(delay).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = stopping.changed() => return Ok(()),
+                }
             }
         }
     };
-    tracing::info!(line = %settings.name, answer_on_ring = settings.answer_on_ring, "line ready for calls");
-    let policy = AnswerOnRing(settings.answer_on_ring);
-    answer_calls(&mut line, &engines, &policy, None, None).await.map(|_| ())
+    tracing::info!(line = %settings.name, answer_on_ring = settings.answer_on_ring(), "line ready for calls");
+    let policy = AnswerOnRing(settings.answer_on_ring());
+    let result = tokio::select! {
+        result = answer_calls(&mut line, &engines, &policy, None, None) => result.map(|_| ()),
+        _ = stopping.changed() => Ok(()),
+    };
+    line.hang_up().await;
+    result
 }

@@ -11,7 +11,7 @@ use common::{asterisk, engines, fixture, line_audio, serial, RUNTIME};
 use standardiste::call::CallUpdate;
 use standardiste::line::any::AnyLine;
 use standardiste::line::caller::{CallerScript, ScriptedCaller};
-use standardiste::line::settings::{LineKind, LineSettings};
+use standardiste::line::settings::LineSettings;
 use standardiste::line::AnswerOnRing;
 use standardiste::serve::answer_calls;
 use standardiste::store::{CallRow, TurnRow};
@@ -32,16 +32,7 @@ fn call_through(device: Device, dtmf: Vec<(Duration, char)>) -> Finished {
     let mut options = SimOptions::new(dir.path());
     options.ring_interval = Duration::from_millis(800);
     let simulator = Simulator::start(device, options).unwrap_or_else(|e| panic!("{e}"));
-    let settings = LineSettings {
-        name: device.name().to_string(),
-        kind: if device.is_gsm() { LineKind::Gsm } else { LineKind::VoiceModem },
-        port: simulator.at_port(),
-        audio_port: simulator.audio_port(),
-        pcm: None,
-        baud: None,
-        answer_on_ring: 2,
-        country: None,
-    };
+    let settings = LineSettings::for_simulator(&simulator, 2);
     let question = line_audio(&fixture("caller-saturday-hours.wav"));
     let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));
     let script = CallerScript::new(vec![question, goodbye]);

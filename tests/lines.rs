@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use standardiste::audio::{rms_dbfs, Frame, FRAME_SAMPLES, SILENT_FRAME};
 use standardiste::line::any::AnyLine;
 use standardiste::line::gsm::GsmLine;
-use standardiste::line::settings::{LineKind, LineSettings};
+use standardiste::line::settings::LineSettings;
 use standardiste::line::{AnswerOnRing, CallerId, Line, LineDevice, LineError, LineEvent};
 use standardiste_modem::sim::{CallEnd, CallerAudio, CallerIdSpec, Device, Faults, IncomingCall, SimOptions, Simulator, SmsResult};
 
@@ -82,16 +82,7 @@ fn simulator(device: Device, dir: &Path, faults: Faults) -> Simulator {
 }
 
 fn settings(simulator: &Simulator, answer_on_ring: u32) -> LineSettings {
-    LineSettings {
-        name: simulator.device().name().to_string(),
-        kind: if simulator.device().is_gsm() { LineKind::Gsm } else { LineKind::VoiceModem },
-        port: simulator.at_port(),
-        audio_port: simulator.audio_port(),
-        pcm: None,
-        baud: None,
-        answer_on_ring,
-        country: None,
-    }
+    LineSettings::for_simulator(simulator, answer_on_ring)
 }
 
 fn incoming(caller: CallerIdSpec, audio: impl CallerAudio + 'static) -> IncomingCall {

@@ -4,6 +4,7 @@
 //! [`simulated::SimulatedLine`] plays a caller from recordings without any device.
 
 pub mod any;
+pub mod at_device;
 pub mod backoff;
 pub mod caller;
 pub mod gsm;
@@ -100,22 +101,7 @@ impl fmt::Display for CallerId {
 
 /// Masks a phone number for logs: `+33612345678` becomes `+*********78`.
 pub fn mask_number(number: &str) -> String {
-    let digits = number.chars().filter(char::is_ascii_digit).count();
-    let mut seen = 0;
-    number
-        .chars()
-        .map(|c| {
-            if !c.is_ascii_digit() {
-                return c;
-            }
-            seen += 1;
-            if seen + 2 > digits {
-                c
-            } else {
-                '*'
-            }
-        })
-        .collect()
+    standardiste_modem::mask_digits(number)
 }
 
 /// One ring of an incoming call, with the caller ID known so far.

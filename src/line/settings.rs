@@ -37,16 +37,13 @@ pub struct LineSettings {
     /// Serial speed; default 115200 for GSM, 57600 for voice modems.
     #[serde(default)]
     pub baud: Option<u32>,
-    /// The box answers on this ring (1 answers at once).
-    #[serde(default = "default_answer_on_ring")]
-    pub answer_on_ring: u32,
+    /// The box answers on this ring (1 answers at once). Default 1 for GSM,
+    /// and 2 otherwise because analog caller ID comes after the first ring.
+    #[serde(default)]
+    pub answer_on_ring: Option<u32>,
     /// Voice modem only: AT+GCI country code, e.g. `B4` for the UK.
     #[serde(default)]
     pub country: Option<String>,
-}
-
-fn default_answer_on_ring() -> u32 {
-    1
 }
 
 impl LineSettings {
@@ -55,6 +52,28 @@ impl LineSettings {
             LineKind::Gsm => 115_200,
             LineKind::VoiceModem | LineKind::UsbAudio => 57_600,
         })
+    }
+
+    pub fn answer_on_ring(&self) -> u32 {
+        self.answer_on_ring.unwrap_or(match self.kind {
+            LineKind::Gsm => 1,
+            LineKind::VoiceModem | LineKind::UsbAudio => 2,
+        })
+    }
+
+    /// The table that drives a pty simulator's ports, named after its device.
+    pub fn for_simulator(simulator: &standardiste_modem::sim::Simulator, answer_on_ring: u32) -> LineSettings {
+        let device = simulator.device();
+        LineSettings {
+            name: device.name().to_string(),
+            kind: if device.is_gsm() { LineKind::Gsm } else { LineKind::VoiceModem },
+            port: simulator.at_port(),
+            audio_port: simulator.audio_port(),
+            pcm: None,
+            baud: None,
+            answer_on_ring: Some(answer_on_ring),
+            country: None,
+        }
     }
 
     /// Makes relative ports absolute against the settings file's folder.
@@ -79,8 +98,8 @@ pub fn validate(lines: &[LineSettings]) -> Result<(), String> {
         if !names.insert(name.as_str()) {
             return Err(format!("line name {name:?} is used twice; give each [[line]] its own name"));
         }
-        if !(1..=10).contains(&line.answer_on_ring) {
-            return Err(format!("line {name}: answer_on_ring = {} is out of range; use 1 to 10", line.answer_on_ring));
+        if let Some(ring) = line.answer_on_ring.filter(|ring| !(1..=10).contains(ring)) {
+            return Err(format!("line {name}: answer_on_ring = {ring} is out of range; use 1 to 10"));
         }
         if let Some(baud) = line.baud {
             if !BAUD_RATES.contains(&baud) {
@@ -130,7 +149,8 @@ mod tests {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0].baud(), 115_200);
         assert_eq!(lines[1].baud(), 57_600);
-        assert_eq!(lines[1].answer_on_ring, 1);
+        assert_eq!(lines[0].answer_on_ring(), 2);
+        assert_eq!(lines[1].answer_on_ring(), 2, "analog lines wait for caller ID");
     }
 
     #[test]

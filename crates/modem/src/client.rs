@@ -33,9 +33,14 @@ use crate::urc::{parse_urc, Urc};
 /// stalls that long, new events are dropped, counted and logged.
 const EVENT_QUEUE: usize = 64;
 
-/// Chunks of received voice audio buffered for the driver, about 1.3 s at
-/// the 20 ms the modem sends per read. When full, chunks are dropped and counted.
-const AUDIO_QUEUE: usize = 64;
+/// Reads of received voice audio buffered for the driver. A USB modem returns
+/// 64 to 512 bytes per read, so this is 1 to 8 s of 16-bit audio at 8 kHz.
+/// When full, reads are dropped and counted.
+const AUDIO_QUEUE: usize = 512;
+
+/// Longest wait for the port to take bytes: a wedged USB device fills the
+/// tty's output queue, and a write must then fail rather than block forever.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Something the modem reported without being asked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +95,8 @@ enum Reply {
 }
 
 struct Pending {
+    /// Tells this command's slot from a later one's, for [`PendingGuard`].
+    id: u64,
     command: String,
     /// `+CLCC` for `AT+CLCC` or `AT+CLCC?`: lines starting with it are responses.
     prefix: Option<String>,
@@ -108,6 +115,7 @@ enum ReaderMode {
 
 struct State {
     pending: Option<Pending>,
+    next_id: u64,
     mode: ReaderMode,
     closed: bool,
     dropped_events: u64,
@@ -140,6 +148,7 @@ impl AtClient {
         let (audio_tx, audio) = mpsc::channel(AUDIO_QUEUE);
         let state = Arc::new(Mutex::new(State {
             pending: None,
+            next_id: 0,
             mode: ReaderMode::Command,
             closed: false,
             dropped_events: 0,
@@ -173,7 +182,7 @@ impl AtClient {
     /// lines once it ends with OK.
     pub async fn command(&self, command: &str, timeout: Duration) -> Result<Vec<String>, AtError> {
         let _turn = self.command_lock.lock().await;
-        let mut replies = self.begin(command, None)?;
+        let (mut replies, _guard) = self.begin(command, None)?;
         self.write(format!("{command}\r").as_bytes()).await?;
         self.finish(command, &mut replies, timeout).await
     }
@@ -182,7 +191,7 @@ impl AtClient {
     /// `body` followed by Ctrl-Z, and returns the information lines.
     pub async fn command_with_body(&self, command: &str, body: &[u8], timeout: Duration) -> Result<Vec<String>, AtError> {
         let _turn = self.command_lock.lock().await;
-        let mut replies = self.begin(command, None)?;
+        let (mut replies, _guard) = self.begin(command, None)?;
         self.write(format!("{command}\r").as_bytes()).await?;
         match tokio::time::timeout(timeout, replies.recv()).await {
             Ok(Some(Reply::Prompt)) => {}
@@ -205,12 +214,12 @@ impl AtClient {
     /// and switches the reader to voice mode.
     pub async fn start_voice(&self, command: &str, mode: VoiceMode, timeout: Duration) -> Result<(), AtError> {
         let _turn = self.command_lock.lock().await;
-        let mut replies = self.begin(command, Some(mode))?;
+        let (mut replies, _guard) = self.begin(command, Some(mode))?;
         self.write(format!("{command}\r").as_bytes()).await?;
         match tokio::time::timeout(timeout, replies.recv()).await {
             Ok(Some(Reply::Final(Final::Connect, _))) => Ok(()),
             Ok(Some(Reply::Final(result, lines))) => self.check(command, result, lines).and_then(|_| {
-                Err(AtError::Unexpected { port: self.port.clone(), command: command.to_string(), result: Final::Ok })
+                Err(AtError::Unexpected { port: self.port.clone(), command: shown(command), result: Final::Ok })
             }),
             Ok(Some(Reply::Prompt)) | Ok(None) => Err(AtError::Closed { port: self.port.clone() }),
             Err(_) => {
@@ -224,7 +233,7 @@ impl AtClient {
     /// after AT+VRX or AT+VTR) and waits for the modem's OK.
     pub async fn end_voice(&self, terminator: &[u8], timeout: Duration) -> Result<(), AtError> {
         let _turn = self.command_lock.lock().await;
-        let mut replies = self.begin("end of voice data", None)?;
+        let (mut replies, _guard) = self.begin("end of voice data", None)?;
         self.write(terminator).await?;
         let result = self.finish("end of voice data", &mut replies, timeout).await;
         // Whatever the modem returned, the host is back in command mode.
@@ -235,11 +244,12 @@ impl AtClient {
     /// Writes bytes as they are: shielded voice audio between commands.
     pub async fn write(&self, bytes: &[u8]) -> Result<(), AtError> {
         let mut writer = self.writer.lock().await;
-        let result = async {
+        let result = tokio::time::timeout(WRITE_TIMEOUT, async {
             writer.write_all(bytes).await?;
             writer.flush().await
-        }
-        .await;
+        })
+        .await
+        .unwrap_or_else(|_| Err(io::Error::new(io::ErrorKind::TimedOut, format!("the port took no bytes for {WRITE_TIMEOUT:?}"))));
         result.map_err(|source| AtError::Write { port: self.port.clone(), source })
     }
 
@@ -248,7 +258,9 @@ impl AtClient {
         self.lock().closed
     }
 
-    fn begin(&self, command: &str, voice: Option<VoiceMode>) -> Result<mpsc::Receiver<Reply>, AtError> {
+    /// Opens the slot for a command's replies. The guard clears the slot if
+    /// the caller stops waiting early, for instance when its future is dropped.
+    fn begin(&self, command: &str, voice: Option<VoiceMode>) -> Result<(mpsc::Receiver<Reply>, PendingGuard<'_>), AtError> {
         let mut state = self.lock();
         if state.closed {
             return Err(AtError::Closed { port: self.port.clone() });
@@ -256,7 +268,10 @@ impl AtClient {
         // Two replies at most: the prompt and the final result.
         let (reply, replies) = mpsc::channel(2);
         let upper = command.to_ascii_uppercase();
+        let id = state.next_id;
+        state.next_id += 1;
         state.pending = Some(Pending {
+            id,
             command: command.to_string(),
             prefix: response_prefix(&upper),
             ends_on_call_failure: upper.starts_with("ATA") || upper.starts_with("ATD"),
@@ -264,7 +279,7 @@ impl AtClient {
             lines: Vec::new(),
             reply,
         });
-        Ok(replies)
+        Ok((replies, PendingGuard { state: &self.state, id }))
     }
 
     async fn finish(&self, command: &str, replies: &mut mpsc::Receiver<Reply>, timeout: Duration) -> Result<Vec<String>, AtError> {
@@ -283,7 +298,7 @@ impl AtClient {
 
     fn check(&self, command: &str, result: Final, lines: Vec<String>) -> Result<Vec<String>, AtError> {
         let port = self.port.clone();
-        let command = command.to_string();
+        let command = shown(command);
         match result {
             Final::Ok => Ok(lines),
             Final::Error => Err(AtError::Error { port, command }),
@@ -298,7 +313,7 @@ impl AtClient {
     }
 
     fn timeout(&self, command: &str, timeout: Duration) -> AtError {
-        AtError::Timeout { port: self.port.clone(), command: command.to_string(), timeout }
+        AtError::Timeout { port: self.port.clone(), command: shown(command), timeout }
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -309,6 +324,32 @@ impl AtClient {
 impl Drop for AtClient {
     fn drop(&mut self) {
         self.reader.abort();
+    }
+}
+
+/// Clears a command's slot when its caller stops waiting before the final
+/// result, so a late reply cannot complete the next command.
+struct PendingGuard<'a> {
+    state: &'a Mutex<State>,
+    id: u64,
+}
+
+impl Drop for PendingGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = lock(self.state);
+        if state.pending.as_ref().is_some_and(|pending| pending.id == self.id) {
+            state.pending = None;
+        }
+    }
+}
+
+/// The command as errors show it: a dial command's number is masked to its
+/// last two digits, because errors end up in logs.
+fn shown(command: &str) -> String {
+    if command.to_ascii_uppercase().starts_with("ATD") {
+        crate::mask_digits(command)
+    } else {
+        command.to_string()
     }
 }
 

@@ -15,3 +15,23 @@ pub mod urc;
 pub mod ident;
 pub mod client;
 pub mod sim;
+
+/// Masks every digit but the last two, for logs: `+33612345678` becomes
+/// `+*********78`. Phone numbers are personal data.
+pub fn mask_digits(text: &str) -> String {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let mut seen = 0;
+    text.chars()
+        .map(|c| {
+            if !c.is_ascii_digit() {
+                return c;
+            }
+            seen += 1;
+            if seen + 2 > digits {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}

@@ -24,6 +24,10 @@ impl SerialPort {
     pub fn open(path: &Path, baud: u32) -> io::Result<SerialPort> {
         let fd = open_nonblocking(path)?;
         configure_raw(fd.as_raw_fd(), baud)?;
+        // NOTE: the port is not opened exclusively (TIOCEXCL), because a
+        // reopen right after an unplug could then fail while the old
+        // descriptor closes. Another program reading the port, such as
+        // ModemManager probing a GSM module, takes the modem's replies.
         // Discards bytes that a previous user of the port left in its buffers.
         // SAFETY: the fd is open and owned by `fd`.
         unsafe { libc::tcflush(fd.as_raw_fd(), libc::TCIOFLUSH) };

@@ -23,6 +23,7 @@ mod sms;
 
 pub use sms::SmsSendError;
 
+use crate::line::at_device::{identity_lines, wake};
 use crate::line::backoff::Backoff;
 use crate::line::pcm_port::{PcmPump, PumpStats};
 use crate::line::{mask_number, AnswerPolicy, CallerId, Line, LineDevice, LineError, LineEvent, Ring, RingDecision};
@@ -91,6 +92,8 @@ pub struct GsmLine {
     modem: Option<Modem>,
     call: Option<ActiveCall>,
     caller: CallerId,
+    /// The +CLCC index of the call being answered or in progress, when the module reported it.
+    call_index: Option<u8>,
     backoff: Backoff,
     last_stats: Option<PumpStats>,
 }
@@ -103,6 +106,7 @@ impl GsmLine {
             modem: None,
             call: None,
             caller: CallerId::Unknown,
+            call_index: None,
             backoff: Backoff::new(),
             last_stats: None,
         };
@@ -144,9 +148,9 @@ impl GsmLine {
         let (client, receivers) = AtClient::start(port, &label);
         wake(&client).await.map_err(|error| LineError::Device { line: label.clone(), message: error.to_string() })?;
         let _ = client.command("ATE0", COMMAND_TIMEOUT).await;
-        let ati = client.command("ATI", COMMAND_TIMEOUT).await.unwrap_or_default();
-        let cgmi = client.command("AT+CGMI", COMMAND_TIMEOUT).await.unwrap_or_default();
-        let cgmm = client.command("AT+CGMM", COMMAND_TIMEOUT).await.unwrap_or_default();
+        let ati = identity_lines(&client, "ATI", &label, COMMAND_TIMEOUT).await?;
+        let cgmi = identity_lines(&client, "AT+CGMI", &label, COMMAND_TIMEOUT).await?;
+        let cgmm = identity_lines(&client, "AT+CGMM", &label, COMMAND_TIMEOUT).await?;
         let model = identify(&ati, &cgmi, &cgmm);
         if let Some(reason) = gsm_voice_missing(&model) {
             return Err(LineError::NotVoiceCapable { line: label, path, reason });
@@ -182,10 +186,13 @@ impl GsmLine {
                 });
             }
         }
+        // Call waiting off: a second caller gets busy instead of a call
+        // that the box cannot take and that would confuse the call's state.
         let setup = [
             ("AT+CLIP=1", true),
             ("AT+CLCC=1", false),
             ("AT+CVHU=0", false),
+            ("AT+CCWA=0", false),
         ];
         for (command, required) in setup {
             if let Err(error) = client.command(command, COMMAND_TIMEOUT).await {
@@ -203,6 +210,7 @@ impl GsmLine {
             }
         }
         check_sim(&client, &label).await;
+        clear_leftover_call(&client, family, &label).await;
         tracing::info!(line = %label, port = %path, model = ?model, "GSM module ready");
         Ok(Modem { client: Arc::new(client), events: receivers.events, family, model })
     }
@@ -257,6 +265,10 @@ impl GsmLine {
                 self.caller = caller_id(&info);
                 Ok(None)
             }
+            ModemEvent::Urc(Urc::Clcc(status)) if status.state == CallState::Incoming => {
+                self.call_index = Some(status.index);
+                Ok(None)
+            }
             ModemEvent::Urc(Urc::NoCarrier | Urc::VoiceCallEnd { .. } | Urc::MissedCall { .. }) => {
                 if *rings > 0 {
                     tracing::info!(line = %label, rings = *rings, caller = %self.caller, "missed call: the caller hung up while ringing");
@@ -276,6 +288,15 @@ impl GsmLine {
 
     /// Answers the ringing call and starts its audio.
     async fn answer(&mut self) -> Result<(), LineError> {
+        let result = self.answer_and_start().await;
+        if result.is_err() {
+            // The call may be connected without audio: end it rather than leave the caller in silence.
+            self.release_call().await;
+        }
+        result
+    }
+
+    async fn answer_and_start(&mut self) -> Result<(), LineError> {
         let client = self.client()?;
         let family = self.modem.as_ref().map(|modem| modem.family).unwrap_or(Family::Simcom);
         let label = self.settings.label.clone();
@@ -302,6 +323,15 @@ impl GsmLine {
         Ok(())
     }
 
+    /// Hangs up whatever call the module has, with ATH as the fallback.
+    async fn release_call(&self) {
+        let Ok(client) = self.client() else { return };
+        if let Err(error) = client.command("AT+CHUP", COMMAND_TIMEOUT).await {
+            tracing::debug!(line = %self.settings.label, %error, "AT+CHUP failed; trying ATH");
+            let _ = client.command("ATH", COMMAND_TIMEOUT).await;
+        }
+    }
+
     /// Switches PCM off and forgets the call.
     async fn finish_call(&mut self) {
         let Some(call) = self.call.take() else { return };
@@ -326,12 +356,20 @@ impl GsmLine {
             }
         }
         self.caller = CallerId::Unknown;
+        self.call_index = None;
     }
 
     /// Turns a modem event during a call into a line event, if it is one.
     fn call_event(&mut self, event: ModemEvent) -> Option<LineEvent> {
         match event {
             ModemEvent::Urc(Urc::Dtmf(digit)) => Some(LineEvent::Dtmf(digit)),
+            // Another call's end (a transfer target, a waiting caller) is not this call's.
+            ModemEvent::Urc(Urc::Clcc(status))
+                if status.state == CallState::Disconnected && self.call_index.is_some_and(|index| index != status.index) =>
+            {
+                tracing::debug!(line = %self.settings.label, index = status.index, "another call ended");
+                None
+            }
             ref event if call_ended(event) && *event != ModemEvent::Closed => Some(LineEvent::HungUp),
             ModemEvent::Closed => {
                 tracing::warn!(line = %self.settings.label, "the module vanished during a call");
@@ -369,19 +407,26 @@ impl GsmLine {
     }
 }
 
-/// Sends `AT` until the module answers OK, skipping whatever garbage a
-/// half-finished previous session left in its buffers.
-async fn wake(client: &AtClient) -> Result<(), AtError> {
-    let mut last_error = None;
-    for _ in 0..5 {
-        match client.command("AT", Duration::from_secs(1)).await {
-            Ok(_) => return Ok(()),
-            Err(error @ AtError::Closed { .. }) => return Err(error),
-            Err(error) => last_error = Some(error),
-        }
+
+/// Ends a call left up by a previous run (a crash, a restart mid-call), so
+/// the next caller does not reach a module that is already busy.
+async fn clear_leftover_call(client: &AtClient, family: Family, label: &str) {
+    let Ok(lines) = client.command("AT+CLCC", COMMAND_TIMEOUT).await else { return };
+    let active = lines
+        .iter()
+        .any(|line| matches!(standardiste_modem::urc::parse_urc(line), Urc::Clcc(status) if status.state == CallState::Active || status.state == CallState::Held));
+    if !active {
+        return;
     }
-    Err(last_error.unwrap_or(AtError::Closed { port: client.port().to_string() }))
+    tracing::warn!(line = %label, "a call was still up from before; hanging it up");
+    let _ = client.command("AT+CHUP", COMMAND_TIMEOUT).await;
+    let pcm_off = match family {
+        Family::Simcom => "AT+CPCMREG=0",
+        Family::Quectel => "AT+QPCMV=0",
+    };
+    let _ = client.command(pcm_off, COMMAND_TIMEOUT).await;
 }
+
 
 async fn health_check(client: &AtClient) -> Result<(), AtError> {
     let mut failures = 0;
@@ -530,15 +575,12 @@ impl Line for GsmLine {
     }
 
     async fn hang_up(&mut self) {
-        let Some(call) = &self.call else { return };
-        let caller_gone = call.ended;
-        if !caller_gone {
-            if let Ok(client) = self.client() {
-                if client.command("AT+CHUP", COMMAND_TIMEOUT).await.is_err() {
-                    let _ = client.command("ATH", COMMAND_TIMEOUT).await;
-                }
-            }
+        if self.call.is_none() {
+            return;
         }
+        // Also after an inferred hang-up (audio stopped, AT+CLCC failed): the
+        // call may still be up, and AT+CHUP without a call is harmless.
+        self.release_call().await;
         self.finish_call().await;
     }
 
@@ -556,44 +598,61 @@ impl Line for GsmLine {
             .map_err(|error| self.device_error(&error.to_string()))
     }
 
-    /// Dials `number` (which holds the caller) and joins the two calls with
-    /// AT+CHLD=4, explicit call transfer. Operators that do not offer the
-    /// service answer with an error, which is returned; the caller stays on the line.
+    /// Dials `number`, which puts the caller on hold, and joins the two
+    /// calls with AT+CHLD=4 (explicit call transfer). Operators that do not
+    /// offer the service answer with an error. On any failure after dialing,
+    /// AT+CHLD=1 releases the outgoing call and takes the caller back, and
+    /// the error is returned.
     async fn transfer(&mut self, number: &str) -> Result<(), LineError> {
         let client = self.client()?;
         let label = self.settings.label.clone();
-        let refused = |step: &str, error: AtError| LineError::Device {
+        let failed = |step: &str, detail: String| LineError::Device {
             line: label.clone(),
-            message: format!("transfer to {} failed at {step}: {error}", mask_number(number)),
+            message: format!("transfer to {} failed at {step}: {detail}", mask_number(number)),
         };
-        client.command(&format!("ATD{number};"), Duration::from_secs(10)).await.map_err(|e| refused("dialing", e))?;
-        let answered = tokio::time::timeout(Duration::from_secs(30), async {
-            loop {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                if let Ok(lines) = client.command("AT+CLCC", COMMAND_TIMEOUT).await {
-                    let active = lines
-                        .iter()
-                        .filter(|line| matches!(standardiste_modem::urc::parse_urc(line), Urc::Clcc(s) if s.outgoing && s.state == CallState::Active))
-                        .count();
-                    if active > 0 {
-                        return;
-                    }
-                }
+        client
+            .command(&format!("ATD{number};"), Duration::from_secs(10))
+            .await
+            .map_err(|error| failed("dialing", error.to_string()))?;
+        let joined = match wait_for_outgoing_answer(&client).await {
+            Ok(()) => client.command("AT+CHLD=4", COMMAND_TIMEOUT).await.map_err(|error| failed("joining the calls (AT+CHLD=4)", error.to_string())),
+            Err(reason) => Err(failed("waiting for an answer", reason)),
+        };
+        if let Err(error) = joined {
+            if let Err(resume) = client.command("AT+CHLD=1", COMMAND_TIMEOUT).await {
+                tracing::warn!(line = %self.settings.label, error = %resume, "taking the caller back from hold failed");
             }
-        })
-        .await;
-        if answered.is_err() {
-            let _ = client.command("AT+CHLD=12", COMMAND_TIMEOUT).await;
-            let _ = client.command("AT+CHLD=1", COMMAND_TIMEOUT).await;
-            return Err(self.device_error("the transfer target did not answer within 30 s; the caller is back on the line"));
+            return Err(error);
         }
-        client.command("AT+CHLD=4", COMMAND_TIMEOUT).await.map_err(|e| refused("joining the calls (AT+CHLD=4)", e))?;
         if let Some(call) = self.call.as_mut() {
             call.queued.push_back(LineEvent::HungUp);
         }
         tracing::info!(line = %self.settings.label, to = %mask_number(number), "call transferred");
         Ok(())
     }
+}
+
+/// Polls AT+CLCC until the outgoing call is active; fails when it ends or after 30 s.
+async fn wait_for_outgoing_answer(client: &AtClient) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let lines = client.command("AT+CLCC", COMMAND_TIMEOUT).await.map_err(|error| error.to_string())?;
+        let outgoing: Vec<CallState> = lines
+            .iter()
+            .filter_map(|line| match standardiste_modem::urc::parse_urc(line) {
+                Urc::Clcc(status) if status.outgoing => Some(status.state),
+                _ => None,
+            })
+            .collect();
+        if outgoing.contains(&CallState::Active) {
+            return Ok(());
+        }
+        if outgoing.is_empty() {
+            return Err("the transfer target did not take the call (busy or no answer)".to_string());
+        }
+    }
+    Err("the transfer target did not answer within 30 s".to_string())
 }
 
 impl LineDevice for GsmLine {
@@ -621,6 +680,10 @@ impl LineDevice for GsmLine {
                     continue;
                 }
             };
+            // A first ring is a new call: an earlier call's Ignore does not carry over.
+            if ring.count == 1 {
+                ignoring = false;
+            }
             if ignoring {
                 continue;
             }

@@ -29,6 +29,7 @@ pub use pump::{Duplex, VoiceStats};
 use pump::VoicePump;
 
 use crate::audio::Frame;
+use crate::line::at_device::{identity_lines, wake};
 use crate::line::backoff::Backoff;
 use crate::line::{AnswerPolicy, CallerId, Line, LineDevice, LineError, LineEvent, Ring, RingDecision};
 
@@ -141,8 +142,8 @@ impl VoiceModemLine {
         client.command("ATZ", Duration::from_secs(5)).await.map_err(device)?;
         let _ = client.command("ATE0", COMMAND_TIMEOUT).await;
         client.command("ATV1", COMMAND_TIMEOUT).await.map_err(device)?;
-        let ati = client.command("ATI", COMMAND_TIMEOUT).await.unwrap_or_default();
-        let ati3 = client.command("ATI3", COMMAND_TIMEOUT).await.unwrap_or_default();
+        let ati = identity_lines(&client, "ATI", &label, COMMAND_TIMEOUT).await?;
+        let ati3 = identity_lines(&client, "ATI3", &label, COMMAND_TIMEOUT).await?;
         let model = identify(&[ati, ati3].concat(), &[], &[]);
         if let Model::Sim7600 | Model::Ec25 | Model::OtherGsm(_) = model {
             return Err(LineError::NotVoiceCapable {
@@ -155,13 +156,21 @@ impl VoiceModemLine {
             client.command(&format!("AT+GCI={country}"), COMMAND_TIMEOUT).await.map_err(device)?;
         }
         if let Err(error) = client.command("AT+FCLASS=8", COMMAND_TIMEOUT).await {
+            if error.is_device_lost() {
+                return Err(device(error));
+            }
             return Err(LineError::NotVoiceCapable {
                 line: label,
                 path,
                 reason: format!("AT+FCLASS=8 was refused ({error}): this is a data or fax modem without voice mode"),
             });
         }
-        let options = client.command("AT+VSM=?", COMMAND_TIMEOUT).await.unwrap_or_default();
+        let options = client.command("AT+VSM=?", COMMAND_TIMEOUT).await.map_err(|error| {
+            if error.is_device_lost() {
+                return device(error);
+            }
+            LineError::NotVoiceCapable { line: label.clone(), path: path.clone(), reason: format!("AT+VSM=? was rejected ({error})") }
+        })?;
         let Some((vsm, format)) = choose_vsm(&parse_vsm_options(&options)) else {
             return Err(LineError::NotVoiceCapable {
                 line: label,
@@ -230,6 +239,10 @@ impl VoiceModemLine {
                 Ok(Some(Ring { count: *rings, caller: self.caller.clone() }))
             }
             ModemEvent::Urc(Urc::Cid(field)) => {
+                // A caller ID block starts with DATE or TIME: a new caller, whatever came before.
+                if matches!(field, CidField::Date(_) | CidField::Time(_)) {
+                    self.caller = CallerId::Unknown;
+                }
                 apply_cid_field(&mut self.caller, field);
                 Ok(None)
             }
@@ -313,21 +326,25 @@ impl VoiceModemLine {
     }
 }
 
+impl VoiceModemLine {
+    /// Puts the modem back on hook after a failed answer. A late CONNECT may
+    /// have started voice data, so DLE ! stops it first. A modem that does
+    /// not take ATH0 is reopened: closing the port drops DTR, which hangs up.
+    async fn go_on_hook(&mut self) {
+        let Ok(client) = self.client() else { return };
+        let _ = client.write(&standardiste_modem::dle::ABORT).await;
+        if let Err(error) = client.command("ATH0", COMMAND_TIMEOUT).await {
+            tracing::warn!(line = %self.settings.label, %error, "the modem did not hang up; reopening it");
+            self.modem = None;
+        }
+    }
+}
+
+
 fn rings_expired(last_ring: &Option<Instant>) -> bool {
     last_ring.is_some_and(|at| at.elapsed() > RING_GAP)
 }
 
-async fn wake(client: &AtClient) -> Result<(), AtError> {
-    let mut last_error = None;
-    for _ in 0..5 {
-        match client.command("AT", Duration::from_secs(1)).await {
-            Ok(_) => return Ok(()),
-            Err(error @ AtError::Closed { .. }) => return Err(error),
-            Err(error) => last_error = Some(error),
-        }
-    }
-    Err(last_error.unwrap_or(AtError::Closed { port: client.port().to_string() }))
-}
 
 /// Conexant modems want AT-SCID=1 as well as AT+VCID=1; a modem without
 /// caller ID still answers calls, so refusals are only logged.
@@ -483,6 +500,10 @@ impl LineDevice for VoiceModemLine {
                     continue;
                 }
             };
+            // A first ring is a new call: an earlier call's Ignore does not carry over.
+            if ring.count == 1 {
+                ignoring = false;
+            }
             if ignoring {
                 continue;
             }
@@ -505,9 +526,7 @@ impl LineDevice for VoiceModemLine {
                     Err(error) => {
                         tracing::warn!(line = %self.settings.label, %error, "answering failed");
                         self.finish_call().await;
-                        if let Ok(client) = self.client() {
-                            let _ = client.command("ATH0", COMMAND_TIMEOUT).await;
-                        }
+                        self.go_on_hook().await;
                     }
                 },
             }

@@ -38,6 +38,11 @@ const BACK_TO_LISTENING: Duration = Duration::from_millis(300);
 /// Time allowed for the modem to switch between listening and talking.
 const SWITCH_TIMEOUT: Duration = Duration::from_secs(3);
 
+/// Silence written ahead of the box's audio when playback starts: a modem
+/// buffers only 1 to 2 KB and breaks up when the host writes late, so the
+/// host keeps this lead (80 ms) over real time.
+const LEAD_FRAMES: usize = 4;
+
 /// How the modem carries the two directions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Duplex {
@@ -127,14 +132,16 @@ impl VoicePump {
         stats
     }
 
-    /// Leaves voice mode cleanly (the modem back in command mode), then returns.
+    /// Asks the pump to leave voice mode cleanly and waits for it; a pump
+    /// that takes too long is aborted, and the modem may then still be in voice mode.
     pub async fn stop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        if let Some(task) = self.task.take() {
-            if tokio::time::timeout(SWITCH_TIMEOUT * 2, task).await.is_err() {
-                tracing::warn!("voice audio did not stop in time");
+        if let Some(mut task) = self.task.take() {
+            if tokio::time::timeout(SWITCH_TIMEOUT * 3, &mut task).await.is_err() {
+                tracing::warn!("voice audio did not stop in time; aborting it");
+                task.abort();
             }
         }
     }
@@ -146,6 +153,11 @@ impl Drop for VoicePump {
             task.abort();
         }
     }
+}
+
+/// Whether a stop was requested (or its sender dropped), without waiting.
+fn stop_requested(stopped: &mut oneshot::Receiver<()>) -> bool {
+    !matches!(stopped.try_recv(), Err(oneshot::error::TryRecvError::Empty))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -173,6 +185,7 @@ impl Pump {
 
     /// Returns the bytes that end the voice mode it stopped in.
     async fn run_full(&mut self, audio: &mut mpsc::Receiver<Vec<u8>>, stopped: &mut oneshot::Receiver<()>) -> Result<[u8; 2], AtError> {
+        self.write_lead().await?;
         loop {
             tokio::select! {
                 _ = &mut *stopped => return Ok(ABORT),
@@ -187,6 +200,9 @@ impl Pump {
         }
     }
 
+    // NOTE: a modem that ends AT+VRX on its own (DLE ETX, then OK, for
+    // instance on its silence timeout) is not noticed: the next switch then
+    // times out and the call ends.
     async fn run_half(&mut self, audio: &mut mpsc::Receiver<Vec<u8>>, stopped: &mut oneshot::Receiver<()>) -> Result<[u8; 2], AtError> {
         loop {
             // Listening: the modem's audio is the clock; the box's silence is discarded.
@@ -203,12 +219,19 @@ impl Pump {
                 }
             }
             self.client.end_voice(&ABORT, SWITCH_TIMEOUT).await?;
+            if stop_requested(stopped) {
+                return Ok(ABORT);
+            }
             self.client.start_voice("AT+VTX", VoiceMode::Transmit, SWITCH_TIMEOUT).await?;
             lock(&self.stats).switches += 1;
+            self.write_lead().await?;
             if self.talk(stopped).await? {
                 return Ok(END_OF_DATA);
             }
             self.client.end_voice(&END_OF_DATA, SWITCH_TIMEOUT).await?;
+            if stop_requested(stopped) {
+                return Ok(ABORT);
+            }
             self.client.start_voice("AT+VRX", VoiceMode::Receive, SWITCH_TIMEOUT).await?;
             lock(&self.stats).switches += 1;
         }
@@ -254,6 +277,13 @@ impl Pump {
             playout.discard_front();
         }
         false
+    }
+
+    async fn write_lead(&mut self) -> Result<(), AtError> {
+        for _ in 0..LEAD_FRAMES {
+            self.write_frame(&SILENT_FRAME).await?;
+        }
+        Ok(())
     }
 
     /// The next frame to play: a queued tone, else the box's audio.
