@@ -46,7 +46,7 @@ pub async fn answer_calls<L: LineDevice>(
     Ok(summaries)
 }
 
-/// Runs every configured line until Ctrl-C, then hangs up any call in
+/// Runs every configured line until Ctrl-C or SIGTERM, then hangs up any call in
 /// progress. A line whose device is missing at start is retried with
 /// backoff. A line that cannot carry voice stops with its reason logged, and
 /// the others go on.
@@ -68,8 +68,8 @@ pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), Str
         });
     }
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {
-            tracing::info!("stopping on Ctrl-C");
+        signal = stop_signal() => {
+            tracing::info!(signal, "stopping");
             let _ = stop.send(true);
             // Each line hangs up its call; a device that does not respond is left behind.
             let drained = tokio::time::timeout(SHUTDOWN_LIMIT, async { while tasks.join_next().await.is_some() {} }).await;
@@ -81,6 +81,22 @@ pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), Str
         _ = async { while tasks.join_next().await.is_some() {} } => {
             Err("every line has stopped; see the errors above".into())
         }
+    }
+}
+
+/// Waits for Ctrl-C or SIGTERM (what systemd sends) and returns its name.
+async fn stop_signal() -> &'static str {
+    let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(terminate) => terminate,
+        Err(error) => {
+            tracing::warn!(%error, "cannot watch for SIGTERM; only Ctrl-C stops the lines cleanly");
+            let _ = tokio::signal::ctrl_c().await;
+            return "SIGINT";
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = terminate.recv() => "SIGTERM",
     }
 }
 

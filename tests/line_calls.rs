@@ -130,3 +130,67 @@ fn cx93010_full_duplex_call() {
     check_conversation(Device::Cx93010, &finished);
     assert!(finished.notes.iter().any(|note| note == "caller pressed 7"), "{:?}", finished.notes);
 }
+
+/// The daemon as an installer runs it: `standardiste serve` on a settings
+/// file whose `[[line]]` is a simulated GSM module. SIGTERM mid-call (what
+/// systemd sends) hangs the call up on the device before the process exits.
+#[test]
+fn serve_answers_and_hangs_up_on_sigterm() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = SimOptions::new(dir.path().join("ports"));
+    options.ring_interval = Duration::from_millis(800);
+    let simulator = Simulator::start(Device::Ec25, options).unwrap_or_else(|e| panic!("{e}"));
+    let workspace = common::workspace();
+    let settings = format!(
+        "models_dir = \"{}\"\ndata_dir = \"{}\"\nprofile = \"{}\"\n\n[stt]\nworker = \"{}\"\n\n[[line]]\nname = \"gsm0\"\nkind = \"gsm\"\nport = \"{}\"\naudio_port = \"{}\"\nanswer_on_ring = 2\n",
+        common::models_dir().display(),
+        dir.path().join("data").display(),
+        workspace.join("config/profile.toml").display(),
+        common::stt_worker().display(),
+        simulator.at_port().display(),
+        simulator.audio_port().unwrap().display(),
+    );
+    let config = dir.path().join("standardiste.toml");
+    std::fs::write(&config, settings).unwrap();
+    let mut daemon = std::process::Command::new(env!("CARGO_BIN_EXE_standardiste"))
+        .arg("--config")
+        .arg(&config)
+        .args(["--log", "info", "serve"])
+        .spawn()
+        .expect("the daemon starts");
+
+    // A caller who keeps talking: only the daemon can end this call.
+    let question = line_audio(&fixture("caller-saturday-hours.wav"));
+    let script = CallerScript::new(vec![question.clone(), question.clone(), question]);
+    // Loading the models takes a few seconds; the caller rings long enough.
+    std::thread::sleep(Duration::from_secs(15));
+    simulator.ring(IncomingCall {
+        caller: CallerIdSpec::Number { number: "+33612345678".into(), name: None },
+        audio: Box::new(ScriptedCaller::new(script)),
+        dtmf: Vec::new(),
+        max_rings: 10,
+    });
+    let answered = (0..60).any(|_| {
+        std::thread::sleep(Duration::from_millis(500));
+        simulator.report().calls.first().is_some_and(|call| call.answered_at.is_some())
+    });
+    assert!(answered, "the daemon answered: {:?}", simulator.report().calls);
+    std::thread::sleep(Duration::from_secs(4));
+
+    // SAFETY: kill(2) on the child's own pid with a valid signal number.
+    let sent = unsafe { libc::kill(daemon.id() as libc::pid_t, libc::SIGTERM) };
+    assert_eq!(sent, 0, "SIGTERM sent");
+    let status = (0..40)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(500));
+            daemon.try_wait().ok().flatten()
+        })
+        .unwrap_or_else(|| {
+            let _ = daemon.kill();
+            panic!("the daemon did not exit within 20 s of SIGTERM")
+        });
+    assert!(status.success(), "the daemon exits cleanly: {status}");
+    assert!(simulator.wait_call_end(Duration::from_secs(5)), "the call ended");
+    assert_eq!(simulator.report().calls[0].ended_by, Some(CallEnd::Host), "the daemon hung up on the device");
+}

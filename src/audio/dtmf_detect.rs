@@ -3,16 +3,17 @@
 //!
 //! Each 20 ms frame is measured with the Goertzel algorithm at the eight
 //! keypad frequencies. A frame holds a key when one row tone and one column
-//! tone carry most of the frame's energy, each stands well above the other
+//! tone carry most of the frame's energy, each is well above the other
 //! tones of its group, and the two are within 8 dB of each other. A key is
-//! reported once it has held for two frames (40 ms, the shortest key press
-//! ITU-T Q.24 asks receivers to accept) and again only after a frame without it.
+//! reported once it has held for two frames (40 ms), so a shorter burst of
+//! tonal speech is not taken for a key, and again only after a frame without it.
 
 use crate::audio::{rms_dbfs, Frame, FRAME_SAMPLES, LINE_RATE};
 
 use super::dtmf::{COLUMN_HZ, KEYPAD, ROW_HZ};
 
-/// Quieter frames hold no key: about -36 dBFS, well under a telephone keypad's level.
+/// Quieter frames hold no key. The level is an estimate: well under the
+/// keypad tones of a telephone, well over line noise.
 const MIN_LEVEL_DBFS: f32 = -36.0;
 
 /// Share of the frame's energy that the row and column tones must carry together.

@@ -10,7 +10,8 @@ use standardiste_modem::sms::{encode_submit, SmsError};
 use super::{GsmLine, COMMAND_TIMEOUT};
 use crate::line::{mask_number, LineError};
 
-/// The network can take a while to accept a message: SIMCom documents up to 60 s for AT+CMGS.
+/// Time allowed for AT+CMGS: the network can take tens of seconds to accept
+/// a message, so this is an estimate with a wide margin.
 const SUBMIT_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Reference shared by the parts of one concatenated message; it only has to
