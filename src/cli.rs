@@ -59,7 +59,7 @@ enum Command {
         #[arg(long, default_value_t = 10.0)]
         line_minutes: f64,
     },
-    /// Answer calls on the lines of the settings file until Ctrl-C.
+    /// Answer calls on the lines of the settings file until Ctrl-C or SIGTERM.
     Serve,
     /// List the serial ports with their USB ids and what each likely is.
     Lines,

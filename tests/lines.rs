@@ -241,6 +241,14 @@ async fn half_duplex_modem_takes_turns() {
     .await;
     let heard = heard.load(Ordering::Relaxed);
     assert!(heard >= 40, "the caller heard the box's second of speech in {heard} frames");
+    // Switching and talking deliver no modem audio: the call's clock must still keep real time.
+    let expected = echo.elapsed.as_millis() as f64 / 20.0;
+    assert!(
+        (echo.frames as f64) > expected * 0.98 && (echo.frames as f64) < expected * 1.02,
+        "{} frames in {:?}",
+        echo.frames,
+        echo.elapsed
+    );
     assert!(echo.frames_with_sound >= 120, "back to listening, the box heard the caller in {} frames", echo.frames_with_sound);
     assert!(echo.hung_up);
     match &line {

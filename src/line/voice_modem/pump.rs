@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use standardiste_modem::client::{AtClient, AtError, VoiceMode};
 use standardiste_modem::codec::{decode, encode, SampleFormat};
@@ -84,6 +84,10 @@ struct Pump {
     pending: Vec<i16>,
     /// Bytes received but not yet a whole sample.
     carry: Vec<u8>,
+    /// When the pump started, for the half-duplex clock.
+    started: Instant,
+    /// Frames delivered to the call loop so far.
+    delivered: u64,
 }
 
 impl VoicePump {
@@ -112,6 +116,8 @@ impl VoicePump {
             label: label.to_string(),
             pending: Vec::with_capacity(FRAME_SAMPLES * 2),
             carry: Vec::with_capacity(FRAME_SAMPLES * 2),
+            started: Instant::now(),
+            delivered: 0,
         };
         let task = tokio::spawn(pump.run(audio, stopped));
         VoicePump { frames, playout, tones, stats, stop: Some(stop), task: Some(task) }
@@ -223,6 +229,7 @@ impl Pump {
                 return Ok(ABORT);
             }
             self.client.start_voice("AT+VTX", VoiceMode::Transmit, SWITCH_TIMEOUT).await?;
+            self.catch_up();
             lock(&self.stats).switches += 1;
             self.write_lead().await?;
             if self.talk(stopped).await? {
@@ -233,6 +240,7 @@ impl Pump {
                 return Ok(ABORT);
             }
             self.client.start_voice("AT+VRX", VoiceMode::Receive, SWITCH_TIMEOUT).await?;
+            self.catch_up();
             lock(&self.stats).switches += 1;
         }
     }
@@ -252,7 +260,7 @@ impl Pump {
             let frame = self.next_out_frame();
             self.write_frame(&frame).await?;
             // The caller's side is not heard while talking; silence keeps the call loop's clock.
-            self.deliver(SILENT_FRAME);
+            self.catch_up();
             quiet_frames = if rms_dbfs(&frame) > SPEECH_DBFS { 0 } else { quiet_frames + 1 };
             // The call loop keeps sending a frame per frame, so the queue is
             // never empty: what matters is that nothing queued is speech.
@@ -277,6 +285,17 @@ impl Pump {
             playout.discard_front();
         }
         false
+    }
+
+    /// Delivers silent frames until the call loop has had one frame per
+    /// 20 ms since the call started. While the modem switches direction or
+    /// talks, no frames come from it, and this keeps the call loop's clock,
+    /// and the recording, on the real call's time.
+    fn catch_up(&mut self) {
+        let due = self.started.elapsed().as_millis() as u64 / FRAME_MS;
+        while self.delivered < due {
+            self.deliver(SILENT_FRAME);
+        }
     }
 
     async fn write_lead(&mut self) -> Result<(), AtError> {
@@ -313,6 +332,7 @@ impl Pump {
     }
 
     fn deliver(&mut self, frame: Frame) {
+        self.delivered += 1;
         let accepted = self.frames.try_send(frame).is_ok();
         let mut stats = lock(&self.stats);
         stats.frames_in += 1;
