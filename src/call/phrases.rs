@@ -11,8 +11,8 @@ pub const STILL_THERE: &str = "Are you still there?";
 /// The phrases to synthesise ahead of the first call.
 pub fn fixed_phrases(profile: &BusinessProfile) -> Vec<String> {
     vec![
-        profile.greeting.clone(),
-        profile.farewell.clone(),
+        profile.greeting.get(profile.default_language()).to_string(),
+        profile.farewell.get(profile.default_language()).to_string(),
         SAY_AGAIN.to_string(),
         STILL_THERE.to_string(),
     ]

@@ -199,7 +199,7 @@ pub async fn run_call<L: Line>(
         extending: None,
     };
     session.update(CallUpdate::Started { call_id, line: label.clone() });
-    let greeting = engines.profile.greeting.clone();
+    let greeting = engines.profile.greeting.get(engines.profile.default_language()).to_string();
     session.speak_phrase(&greeting).await;
 
     let outcome = loop {
@@ -356,7 +356,7 @@ impl Session<'_> {
     /// Says the farewell and hangs up once it has played.
     async fn close(&mut self, outcome: CallOutcome) {
         self.closing = Some(outcome);
-        let farewell = self.engines.profile.farewell.clone();
+        let farewell = self.engines.profile.farewell.get(self.engines.profile.default_language()).to_string();
         self.speak_phrase(&farewell).await;
     }
 
