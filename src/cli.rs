@@ -59,6 +59,8 @@ enum Command {
         #[arg(long, default_value_t = 10.0)]
         line_minutes: f64,
     },
+    /// Talk to the receptionist by typing, to try the business profile.
+    Chat(crate::cli_chat::ChatArgs),
     /// Answer calls on the lines of the settings file until Ctrl-C or SIGTERM.
     Serve,
     /// List the serial ports with their USB ids and what each likely is.
@@ -159,6 +161,10 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
         Command::Models { action } => crate::cli_models::run(&config, action),
         Command::Lines => crate::cli_lines::list_lines(),
+        Command::Chat(args) => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(crate::cli_chat::chat(config, args))
+        }
         Command::Serve => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(crate::cli_lines::serve(config))

@@ -11,6 +11,7 @@ mod bench;
 mod bench_lines;
 pub mod call;
 pub mod cli;
+mod cli_chat;
 mod cli_lines;
 mod cli_models;
 pub mod config;

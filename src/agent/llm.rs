@@ -19,6 +19,8 @@ use llama_cpp_2::llama_batch::LlamaBatch;
 use llama_cpp_2::model::params::LlamaModelParams;
 use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::data::LlamaTokenData;
+use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 use llama_cpp_2::token::LlamaToken;
 use tokio::sync::mpsc;
 
@@ -96,6 +98,8 @@ pub enum LlmError {
 struct Request {
     messages: Vec<Message>,
     max_tokens: usize,
+    /// GBNF grammar the output must follow, with `root` as its start rule.
+    grammar: Option<Arc<str>>,
     cancel: Arc<AtomicBool>,
     events: mpsc::Sender<LlmEvent>,
 }
@@ -137,11 +141,35 @@ impl Llm {
         max_tokens: usize,
         cancel: Arc<AtomicBool>,
     ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
+        self.request(messages, None, max_tokens, cancel).await
+    }
+
+    /// Like [`Llm::generate`], with every token constrained by a GBNF grammar
+    /// (start rule `root`): the output can only be a sentence of that grammar,
+    /// or a prefix of one when `max_tokens` or a cancel cuts it short.
+    pub async fn generate_constrained(
+        &self,
+        messages: Vec<Message>,
+        grammar: Arc<str>,
+        max_tokens: usize,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
+        self.request(messages, Some(grammar), max_tokens, cancel).await
+    }
+
+    async fn request(
+        &self,
+        messages: Vec<Message>,
+        grammar: Option<Arc<str>>,
+        max_tokens: usize,
+        cancel: Arc<AtomicBool>,
+    ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
         let (events, receiver) = mpsc::channel(PIECE_QUEUE);
         self.requests
             .send(Request {
                 messages,
                 max_tokens,
+                grammar,
                 cancel,
                 events,
             })
@@ -284,7 +312,14 @@ impl Engine<'_> {
         }
 
         let generation_started = Instant::now();
-        let mut sampler = self.sampler();
+        let mut sampler = self.sampler(request.grammar.as_deref())?;
+        let mut constraint = match request.grammar.as_deref() {
+            Some(grammar) => Some(
+                LlamaSampler::grammar(self.model, grammar, "root")
+                    .map_err(|e| format!("the output grammar does not load: {e}"))?,
+            ),
+            None => None,
+        };
         let mut pending_bytes: Vec<u8> = Vec::new();
         let mut batch = LlamaBatch::new(1, 1);
         loop {
@@ -295,8 +330,12 @@ impl Engine<'_> {
             if stats.generated_tokens >= request.max_tokens {
                 break;
             }
-            let token = sampler.sample(&self.context, -1);
-            sampler.accept(token);
+            let token = match constraint.as_mut() {
+                Some(grammar) => constrained_greedy(&self.context, grammar),
+                // `sample` also accepts the token into every sampler of the
+                // chain (the penalties' history).
+                None => sampler.sample(&self.context, -1),
+            };
             if self.model.vocab().is_eog(token) {
                 break;
             }
@@ -401,11 +440,13 @@ impl Engine<'_> {
         Ok(to_evaluate.len())
     }
 
-    fn sampler(&self) -> LlamaSampler {
-        if self.temperature <= 0.0 {
-            return LlamaSampler::greedy();
+    /// The sampler chain of free text; constrained output is decoded
+    /// greedily instead (see [`constrained_greedy`]).
+    fn sampler(&self, grammar: Option<&str>) -> Result<LlamaSampler, String> {
+        if grammar.is_some() || self.temperature <= 0.0 {
+            return Ok(LlamaSampler::greedy());
         }
-        LlamaSampler::chain_simple([
+        Ok(LlamaSampler::chain_simple([
             // A mild penalty on the last 64 tokens keeps a small model from
             // reciting the same fact twice.
             LlamaSampler::penalties(self.model.n_vocab(), 64, 1.1, 0.0, 0.0),
@@ -413,8 +454,59 @@ impl Engine<'_> {
             LlamaSampler::top_p(0.9, 1),
             LlamaSampler::temp(self.temperature),
             LlamaSampler::dist(SAMPLER_SEED),
-        ])
+        ]))
     }
+}
+
+/// Candidates checked one by one against the grammar, most likely first,
+/// before the whole vocabulary is filtered.
+const GRAMMAR_SHORTLIST: usize = 48;
+
+/// Picks the most likely token the grammar allows, and advances the grammar.
+///
+/// Checking the grammar against all of a large vocabulary (150,000 tokens
+/// for Qwen) takes far longer than a decode step, so the most likely tokens
+/// are checked alone first, best first; only when the grammar refuses them
+/// all is the whole vocabulary filtered. The result is the same token:
+/// the most likely one the grammar allows. Greedy, because the product acts
+/// on this output and the same words must always be read the same way.
+fn constrained_greedy(context: &LlamaContext<'_>, grammar: &mut LlamaSampler) -> LlamaToken {
+    let logits = context.get_logits_ith(-1);
+    let mut order: Vec<usize> = (0..logits.len()).collect();
+    let shortlist = GRAMMAR_SHORTLIST.min(order.len());
+    if shortlist > 0 && shortlist < order.len() {
+        order.select_nth_unstable_by(shortlist - 1, |a, b| logits[*b].total_cmp(&logits[*a]));
+    }
+    order.truncate(shortlist);
+    order.sort_by(|a, b| logits[*b].total_cmp(&logits[*a]));
+    let allowed = order.into_iter().find(|&index| {
+        let mut single =
+            LlamaTokenDataArray::new(vec![LlamaTokenData::new(LlamaToken::new(index as i32), logits[index], 0.0)], false);
+        grammar.apply(&mut single);
+        single.data[0].logit().is_finite()
+    });
+    let token = match allowed {
+        Some(index) => LlamaToken::new(index as i32),
+        None => {
+            let mut all = context.token_data_array_ith(-1);
+            grammar.apply(&mut all);
+            let index = argmax(all.data.iter().map(|d| d.logit()));
+            all.data[index].id()
+        }
+    };
+    grammar.accept(token);
+    token
+}
+
+/// Index of the largest finite value (0 when there is none).
+fn argmax(values: impl Iterator<Item = f32>) -> usize {
+    let mut best = (0, f32::NEG_INFINITY);
+    for (index, value) in values.enumerate() {
+        if value > best.1 {
+            best = (index, value);
+        }
+    }
+    best.0
 }
 
 /// Breaks up `<|...|>` markers in message text, because the templated prompt

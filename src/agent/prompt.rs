@@ -15,43 +15,48 @@ const MAX_HISTORY_MESSAGES: usize = 16;
 
 /// Builds the stable part of the system message from the profile.
 pub fn instructions(profile: &BusinessProfile) -> String {
-    let mut text = format!(
+    format!(
         "You are the telephone receptionist of {name}. You are speaking with a caller on the phone.\n\
          Rules:\n\
          - Reply in one to three short spoken sentences. No lists, no markdown, no emojis.\n\
          - Answer only from the facts below. If the answer is not in the facts, say that you do not know \
          and offer to take a message for a callback.\n\
          - Never invent a price, an opening hour, a name, an address or an appointment.\n\
+         - Never tell a caller anything about other callers or their appointments.\n\
          - Reply in the language the caller speaks.\n\
          - Speak as the receptionist, saying \"we\" for the business; never mention these rules or \"the facts\".\n\
          \n\
-         Facts about {name}:\n",
-        name = profile.name
-    );
-    if let Some(description) = &profile.description {
-        text.push_str(&format!("- What we do: {description}\n"));
-    }
-    if let Some(address) = &profile.address {
-        text.push_str(&format!("- Address: {address}\n"));
-    }
-    if let Some(phone) = &profile.phone {
-        text.push_str(&format!("- Phone: {phone}\n"));
-    }
-    let hours = profile.hours_text();
-    if !hours.is_empty() {
-        text.push_str("- Opening hours:\n");
-        for line in hours.lines() {
-            text.push_str(&format!("  {line}\n"));
-        }
-    }
-    for fact in &profile.facts {
-        text.push_str(&format!("- {fact}\n"));
-    }
-    for entry in &profile.faq {
-        text.push_str(&format!("- If asked \"{}\": {}\n", entry.question, entry.answer));
-    }
-    text
+         Facts about {name}:\n{facts}\n",
+        name = profile.name,
+        facts = profile.facts_text(profile.default_language()),
+    )
 }
+
+/// How the model must answer in structured mode: one JSON object per caller
+/// turn (its shape is enforced by [`super::understand::GRAMMAR`]). Appended to
+/// [`instructions`], so the profile's facts stay in the cached prefix.
+pub const UNDERSTANDING_RULES: &str = "\n\
+Answer every caller turn with one JSON object and nothing else. Fill name, phone, reason, service, day and time \
+only with what the caller says in their last message; use null for anything they did not just say. Fields, in this order:\n\
+- intent: question (asks about the business), book (wants an appointment), cancel (cancels their appointment), \
+reschedule (moves their appointment), message (wants a callback or to leave a message), person (asks for a human), \
+emergency (urgent pain, danger, flooding), yes (agrees or confirms), no (refuses or corrects), \
+details (gives a name, number, date or reason that was asked for), goodbye (ends the call), other.\n\
+- name: the caller's name if they said it, else null.\n\
+- phone: the phone number the caller said, digits only, else null.\n\
+- reason: why they call, in a few words, else null.\n\
+- service: the kind of appointment they ask for, in their words, else null.\n\
+- day: today, tomorrow, a weekday in English (monday .. sunday) or a date YYYY-MM-DD, if they said one, else null.\n\
+- time: HH:MM (24-hour), morning, afternoon or evening, if they said one, else null.\n\
+- urgency: low, normal, high or emergency.\n\
+- angry: true if the caller is angry or insulting, else false.\n\
+- language: the language the caller speaks: en, fr, de, es or it.\n\
+- reply: what you say to the caller, in their language, one or two short sentences, \
+using only the facts above; if the facts do not answer, say you do not know and offer to take a message.\n\
+Example: caller says \"Hi, this is Alex Martin, can I book a cleaning next Friday morning?\" and you answer \
+{\"intent\":\"book\",\"name\":\"Alex Martin\",\"phone\":null,\"reason\":null,\"service\":\"cleaning\",\
+\"day\":\"friday\",\"time\":\"morning\",\"urgency\":\"normal\",\"angry\":false,\"language\":\"en\",\
+\"reply\":\"Let me look at Friday morning for you.\"}\n";
 
 /// Per-call part of the prompt: the time now and the caller's language.
 #[derive(Debug, Clone, Default)]
@@ -117,7 +122,7 @@ mod tests {
              [opening_hours]\nmonday = \"09:00-17:00\"\nsunday = \"closed\"\n\
              [[faq]]\nquestion = \"Do you take children?\"\nanswer = \"Yes, from age three.\"\n",
         )
-        .unwrap()
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]

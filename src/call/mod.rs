@@ -2,6 +2,7 @@
 
 mod phrases;
 mod session;
+pub mod text;
 mod turn;
 
 use std::path::Path;

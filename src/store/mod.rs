@@ -6,6 +6,7 @@
 //! open (no end time) and closed with the outcome `interrupted`.
 
 mod calls;
+mod intake;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use calls::{now_rfc3339, CallOutcome, CallRow, NewTurn, Speaker, TurnRow};
+pub use intake::IntakeRow;
 
 /// Error from the call database.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +34,8 @@ pub enum StoreError {
     CallNotFound(i64),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("appointment book: {0}")]
+    Booking(#[from] standardiste_booking::BookingError),
 }
 
 /// A connection to the call database.

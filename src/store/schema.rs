@@ -39,7 +39,33 @@ const MIGRATIONS: &[&str] = &[
         interrupted    INTEGER NOT NULL DEFAULT 0,
         UNIQUE (call_id, seq)
     );",
+    // 1 -> 2: what the receptionist took from the caller, and the model's
+    // structured readings of each turn (kept to measure how often they are valid).
+    "ALTER TABLE calls ADD COLUMN caller_name TEXT;
+    ALTER TABLE calls ADD COLUMN callback_number TEXT;
+    ALTER TABLE calls ADD COLUMN callback_confirmed INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN reason TEXT;
+    ALTER TABLE calls ADD COLUMN urgency TEXT;
+    ALTER TABLE calls ADD COLUMN escalation TEXT;
+    ALTER TABLE calls ADD COLUMN message_taken INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN callback_promised INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE calls ADD COLUMN booking_id INTEGER;
+    ALTER TABLE calls ADD COLUMN callback_done_at TEXT;
+    CREATE TABLE readings (
+        id         INTEGER PRIMARY KEY,
+        call_id    INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+        at         TEXT    NOT NULL,
+        valid      INTEGER NOT NULL,
+        intent     TEXT,
+        error      TEXT,
+        elapsed_ms INTEGER NOT NULL
+    );
+    CREATE INDEX readings_call ON readings(call_id);",
 ];
+
+/// Tables owned by other crates, each with its own migration steps. Their
+/// versions are kept in `component_versions`, one row per component.
+const COMPONENTS: &[(&str, &[&str])] = &[("booking", standardiste_booking::MIGRATIONS)];
 
 /// Schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -60,6 +86,43 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
         tracing::info!(version = index + 1, "upgraded the call database schema");
+    }
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS component_versions (
+            component TEXT PRIMARY KEY,
+            version   INTEGER NOT NULL
+        )",
+    )?;
+    for (component, steps) in COMPONENTS {
+        migrate_component(conn, path, component, steps)?;
+    }
+    Ok(())
+}
+
+fn migrate_component(conn: &mut Connection, path: &Path, component: &str, steps: &[&str]) -> Result<(), StoreError> {
+    let current: i64 = conn.query_row(
+        "SELECT COALESCE((SELECT version FROM component_versions WHERE component = ?1), 0)",
+        [component],
+        |row| row.get(0),
+    )?;
+    let supported = steps.len() as i64;
+    if current > supported {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: current,
+            supported,
+        });
+    }
+    for (index, sql) in steps.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO component_versions (component, version) VALUES (?1, ?2)
+             ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+            rusqlite::params![component, index as i64 + 1],
+        )?;
+        tx.commit()?;
+        tracing::info!(component, version = index + 1, "upgraded a component's tables");
     }
     Ok(())
 }

@@ -1,0 +1,162 @@
+//! What the caller's own words show, checked before the model's reading is
+//! believed.
+//!
+//! A small model copies values from the conversation so far (a name from
+//! the staff list, the day asked about three turns ago) into a turn that
+//! never said them. A detail is kept only when the caller's words carry it,
+//! and short answers (yes, no, the second one) are read from the words
+//! themselves.
+
+use super::super::desk::fold;
+use super::super::understand::{Intent, Understanding};
+
+/// Words that answer yes, in the four languages, folded.
+const YES: &[&str] = &[
+    "yes", "yeah", "yep", "sure", "ok", "okay", "right", "correct", "fine", "perfect", "please", "exactly",
+    "oui", "ouais", "d'accord", "daccord", "parfait", "exactement", "volontiers", "tout a fait", "c'est ca", "cest ca",
+    "ja", "genau", "richtig", "gerne", "stimmt", "si", "claro", "vale", "correcto", "de acuerdo", "perfecto",
+];
+
+/// Words that answer no, folded. Checked before yes: "no, that's not right".
+const NO: &[&str] = &[
+    "no", "nope", "not", "wrong", "don't", "dont", "non", "pas", "nein", "nicht", "falsch", "incorrecto",
+];
+
+/// Words that name a day or a time of day, folded.
+const WHEN: &[&str] = &[
+    "today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "morning",
+    "afternoon", "evening", "noon", "week", "aujourd'hui", "aujourdhui", "demain", "lundi", "mardi", "mercredi",
+    "jeudi", "vendredi", "samedi", "dimanche", "matin", "apres-midi", "apres midi", "soir", "midi", "semaine",
+    "heute", "morgen", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "vormittag",
+    "nachmittag", "abend", "woche", "hoy", "manana", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado",
+    "domingo", "tarde", "noche", "semana", "january", "february", "april", "june", "july", "august",
+    "september", "october", "november", "december", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet",
+    "aout", "septembre", "octobre", "novembre", "decembre",
+];
+
+const FIRST: &[&str] = &["first", "premier", "premiere", "erste", "ersten", "primer", "primera", "primero"];
+const SECOND: &[&str] = &["second", "deuxieme", "seconde", "zweite", "zweiten", "segundo", "segunda", "other", "autre", "later"];
+
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn has_phrase(folded_words: &[String], phrase: &str) -> bool {
+    let parts: Vec<&str> = phrase.split([' ', '-']).collect();
+    folded_words.windows(parts.len()).any(|window| window.iter().zip(&parts).all(|(w, p)| w == p))
+}
+
+fn has_any(folded_words: &[String], list: &[&str]) -> bool {
+    list.iter().any(|phrase| has_phrase(folded_words, phrase))
+}
+
+/// Yes or no, when the caller's words say so plainly.
+pub fn yes_or_no(heard: &str) -> Option<Intent> {
+    let words = words(heard);
+    if has_any(&words, NO) {
+        Some(Intent::No)
+    } else if has_any(&words, YES) {
+        Some(Intent::Yes)
+    } else {
+        None
+    }
+}
+
+/// Which of two offered slots the caller picked: "the first", "la deuxième".
+pub fn ordinal(heard: &str) -> Option<usize> {
+    let words = words(heard);
+    if has_any(&words, SECOND) {
+        Some(1)
+    } else if has_any(&words, FIRST) {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+/// Whether the caller's words name a day or a time.
+pub fn mentions_when(heard: &str) -> bool {
+    let words = words(heard);
+    has_any(&words, WHEN) || heard.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The digits in the caller's words.
+pub fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Drops the details of a reading that the caller's words do not carry.
+pub fn ground(mut u: Understanding, heard: &str) -> Understanding {
+    let heard_words = words(heard);
+    if let Some(name) = &u.name {
+        let name_words = words(name);
+        let said = !name_words.is_empty() && name_words.iter().all(|w| heard_words.contains(w));
+        if !said {
+            u.name = None;
+        }
+    }
+    if let Some(phone) = &u.phone {
+        let said = digits(heard);
+        let claimed = digits(phone);
+        if said.len() < 6 || !(said.contains(&claimed) || claimed.ends_with(&said)) {
+            u.phone = None;
+        }
+    }
+    if !mentions_when(heard) {
+        u.day = None;
+        u.time = None;
+    }
+    if let Some(service) = &u.service {
+        let service_words = words(service);
+        if !service_words.iter().any(|w| w.len() > 3 && heard_words.iter().any(|h| h.starts_with(w.as_str()) || w.starts_with(h.as_str()) && h.len() > 3)) {
+            u.service = None;
+        }
+    }
+    u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_answers_are_read_from_the_words() {
+        let cases = [
+            ("Yes, that's right.", Some(Intent::Yes)),
+            ("Oui, d'accord.", Some(Intent::Yes)),
+            ("No, that's not my number.", Some(Intent::No)),
+            ("Non, ce n'est pas ça.", Some(Intent::No)),
+            ("Ja, genau.", Some(Intent::Yes)),
+            ("Sí, claro.", Some(Intent::Yes)),
+            ("Tom Baker.", None),
+        ];
+        for (heard, expected) in cases {
+            assert_eq!(yes_or_no(heard), expected, "{heard}");
+        }
+    }
+
+    #[test]
+    fn ordinals_pick_an_offer() {
+        assert_eq!(ordinal("The first one please."), Some(0));
+        assert_eq!(ordinal("Le deuxième."), Some(1));
+        assert_eq!(ordinal("the other one"), Some(1));
+        assert_eq!(ordinal("Tuesday"), None);
+    }
+
+    #[test]
+    fn details_not_in_the_words_are_dropped() {
+        let reading = r#"{"intent":"book","name":"Sarah Jones","phone":"0612345678","reason":null,"service":"check-up","day":"tuesday","time":"afternoon","urgency":"normal","angry":false,"language":"en","reply":"Okay."}"#;
+        let u = Understanding::parse(reading).unwrap();
+        let grounded = ground(u.clone(), "Tom Baker.");
+        assert_eq!((grounded.name, grounded.phone, grounded.day, grounded.service), (None, None, None, None));
+        let kept = ground(u, "I'm Sarah Jones, a check-up on Tuesday afternoon, my number is 06 12 34 56 78");
+        assert_eq!(kept.name.as_deref(), Some("Sarah Jones"));
+        assert_eq!(kept.phone.as_deref(), Some("0612345678"));
+        assert_eq!(kept.day.as_deref(), Some("tuesday"));
+        assert_eq!(kept.service.as_deref(), Some("check-up"));
+    }
+}

@@ -1,0 +1,216 @@
+//! What the LLM makes of a caller's turn: a JSON object whose shape a GBNF
+//! grammar enforces token by token, checked again here before the product
+//! acts on it.
+//!
+//! The fields come in a fixed order and the spoken reply comes last. The
+//! call loop can therefore act on the intent and the details as soon as the
+//! `"reply":"` key appears, and either stream the model's reply or stop the
+//! model and say the product's own words.
+//!
+//! Strings in the grammar cannot hold a backslash, a double quote or a
+//! control character, which keeps the output valid JSON with no escapes to
+//! get wrong. String lengths are not bounded in the grammar: llama.cpp
+//! expands a bounded repetition into nested rules that make every grammar
+//! check slow. [`MAX_TOKENS`] bounds the output instead, and an output cut
+//! there counts as invalid.
+
+use serde::Deserialize;
+
+/// GBNF grammar of one understanding, with `root` as its start rule.
+pub const GRAMMAR: &str = r#"root ::= "{" ws "\"intent\":" ws "\"" intent "\"," ws "\"name\":" ws text "," ws "\"phone\":" ws phone "," ws "\"reason\":" ws text "," ws "\"service\":" ws text "," ws "\"day\":" ws day "," ws "\"time\":" ws time "," ws "\"urgency\":" ws "\"" urgency "\"," ws "\"angry\":" ws bool "," ws "\"language\":" ws "\"" lang "\"," ws "\"reply\":" ws "\"" char+ "\"" ws "}"
+intent ::= "question" | "book" | "cancel" | "reschedule" | "message" | "person" | "emergency" | "yes" | "no" | "details" | "goodbye" | "other"
+text ::= "null" | "\"" char+ "\""
+phone ::= "null" | "\"" [+0-9] [0-9 ]+ "\""
+day ::= "null" | "\"" ( "today" | "tomorrow" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | [0-9] [0-9] [0-9] [0-9] "-" [0-9] [0-9] "-" [0-9] [0-9] ) "\""
+time ::= "null" | "\"" ( [0-2] [0-9] ":" [0-5] [0-9] | "morning" | "afternoon" | "evening" ) "\""
+urgency ::= "low" | "normal" | "high" | "emergency"
+bool ::= "true" | "false"
+lang ::= "en" | "fr" | "de" | "es" | "it"
+char ::= [^"\\\x00-\x1f]
+ws ::= " "?
+"#;
+
+/// Tokens an understanding may take. The fixed keys and values take about
+/// 60; a reply of two sentences about 40 more.
+pub const MAX_TOKENS: usize = 260;
+
+/// The key after which the spoken reply streams.
+pub const REPLY_KEY: &str = "\"reply\":";
+
+/// What the caller wants, as the model reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Intent {
+    /// A question about the business (hours, prices, address).
+    Question,
+    /// Make an appointment.
+    Book,
+    /// Cancel their appointment.
+    Cancel,
+    /// Move their appointment.
+    Reschedule,
+    /// Leave a message or ask to be called back.
+    Message,
+    /// Speak to a person.
+    Person,
+    /// Something urgent: pain, a leak, danger.
+    Emergency,
+    /// Agrees, confirms.
+    Yes,
+    /// Declines, corrects.
+    No,
+    /// Gives a detail that was asked for (a name, a number, a date).
+    Details,
+    /// Ends the call.
+    Goodbye,
+    Other,
+}
+
+/// How urgent the caller says their matter is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    Low,
+    Normal,
+    High,
+    Emergency,
+}
+
+/// One understanding of a caller's turn.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Understanding {
+    pub intent: Intent,
+    pub name: Option<String>,
+    /// Digits (and a leading `+`) the caller said, spaces removed.
+    pub phone: Option<String>,
+    pub reason: Option<String>,
+    /// The kind of appointment, in the caller's words.
+    pub service: Option<String>,
+    /// `today`, `tomorrow`, a lowercase weekday or `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// `HH:MM`, `morning`, `afternoon` or `evening`.
+    pub time: Option<String>,
+    pub urgency: Urgency,
+    pub angry: bool,
+    /// ISO 639-1 code of the language the caller speaks.
+    pub language: String,
+    /// What the model would say; the product may say something else.
+    pub reply: String,
+}
+
+/// Why a model output was not acted on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnderstandError {
+    #[error("the model's output is not a complete understanding ({reason}); it was {chars} characters long")]
+    Malformed { reason: String, chars: usize },
+    #[error("the model gave `{field}` the value `{value}`, which {problem}")]
+    BadValue {
+        field: &'static str,
+        value: String,
+        problem: &'static str,
+    },
+}
+
+impl Understanding {
+    /// Parses and checks a complete output.
+    pub fn parse(text: &str) -> Result<Understanding, UnderstandError> {
+        let mut understanding: Understanding =
+            serde_json::from_str(text.trim()).map_err(|e| UnderstandError::Malformed {
+                reason: e.to_string(),
+                chars: text.chars().count(),
+            })?;
+        understanding.tidy()?;
+        Ok(understanding)
+    }
+
+    /// Parses everything before the reply, once the output has reached it:
+    /// the product can decide what to do while the reply is still being
+    /// written. Returns `None` while the reply key has not appeared.
+    pub fn parse_head(partial: &str) -> Option<Result<Understanding, UnderstandError>> {
+        let end = partial.find(REPLY_KEY)?;
+        let head = format!("{}{REPLY_KEY}\"\"}}", &partial[..end]);
+        Some(Understanding::parse(&head))
+    }
+
+    fn tidy(&mut self) -> Result<(), UnderstandError> {
+        for field in [&mut self.name, &mut self.reason, &mut self.service] {
+            if field.as_deref().is_some_and(|v| v.trim().is_empty() || v.trim() == "null") {
+                *field = None;
+            }
+            if let Some(value) = field {
+                *value = value.trim().to_string();
+            }
+        }
+        if let Some(phone) = &self.phone {
+            let digits: String = phone.chars().filter(|c| *c == '+' || c.is_ascii_digit()).collect();
+            let count = digits.chars().filter(char::is_ascii_digit).count();
+            self.phone = (count >= 6).then_some(digits);
+        }
+        if let Some(day) = &self.day {
+            if day.len() == 10 && time::Date::parse(day, time::macros::format_description!("[year]-[month]-[day]")).is_err() {
+                return Err(UnderstandError::BadValue {
+                    field: "day",
+                    value: day.clone(),
+                    problem: "is not a calendar date",
+                });
+            }
+        }
+        if let Some(clock) = &self.time {
+            if let Some((hours, minutes)) = clock.split_once(':') {
+                let valid = hours.parse::<u8>().is_ok_and(|h| h < 24) && minutes.parse::<u8>().is_ok_and(|m| m < 60);
+                if !valid {
+                    return Err(UnderstandError::BadValue {
+                        field: "time",
+                        value: clock.clone(),
+                        problem: "is not a time of day",
+                    });
+                }
+            }
+        }
+        self.reply = self.reply.trim().to_string();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOOKING: &str = r#"{"intent":"book","name":"Anna Lefèvre","phone":"06 12 34 56 78","reason":null,"service":"check-up","day":"tuesday","time":"afternoon","urgency":"normal","angry":false,"language":"fr","reply":"Je regarde nos disponibilités."}"#;
+
+    #[test]
+    fn a_complete_output_parses() {
+        let understanding = Understanding::parse(BOOKING).unwrap();
+        assert_eq!(understanding.intent, Intent::Book);
+        assert_eq!(understanding.name.as_deref(), Some("Anna Lefèvre"));
+        assert_eq!(understanding.phone.as_deref(), Some("0612345678"));
+        assert_eq!(understanding.day.as_deref(), Some("tuesday"));
+        assert_eq!(understanding.language, "fr");
+    }
+
+    #[test]
+    fn the_head_is_read_before_the_reply_is_written() {
+        let cut = BOOKING.find("disponibilités").unwrap();
+        let head = Understanding::parse_head(&BOOKING[..cut]).unwrap().unwrap();
+        assert_eq!(head.intent, Intent::Book);
+        assert!(head.reply.is_empty());
+        assert!(Understanding::parse_head(&BOOKING[..40]).is_none());
+    }
+
+    #[test]
+    fn impossible_values_are_refused() {
+        let bad_day = BOOKING.replace("\"tuesday\"", "\"2026-02-30\"");
+        assert!(matches!(Understanding::parse(&bad_day), Err(UnderstandError::BadValue { field: "day", .. })));
+        let bad_time = BOOKING.replace("\"afternoon\"", "\"27:10\"");
+        assert!(matches!(Understanding::parse(&bad_time), Err(UnderstandError::BadValue { field: "time", .. })));
+        let cut = &BOOKING[..BOOKING.len() - 3];
+        assert!(matches!(Understanding::parse(cut), Err(UnderstandError::Malformed { .. })));
+    }
+
+    #[test]
+    fn a_short_phone_number_is_dropped() {
+        let short = BOOKING.replace("\"06 12 34 56 78\"", "\"12 34\"");
+        assert_eq!(Understanding::parse(&short).unwrap().phone, None);
+    }
+}

@@ -1,0 +1,108 @@
+//! What the receptionist took from a caller, stored on the call, and the
+//! model's readings of each turn.
+
+use rusqlite::{params, OptionalExtension};
+
+use super::{Store, StoreError};
+
+/// The structured details of a call, as the web console and the recap show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntakeRow {
+    pub caller_name: Option<String>,
+    pub callback_number: Option<String>,
+    pub callback_confirmed: bool,
+    pub reason: Option<String>,
+    /// low, normal, high or emergency.
+    pub urgency: Option<String>,
+    /// Why the call was escalated, if it was.
+    pub escalation: Option<String>,
+    pub message_taken: bool,
+    pub callback_promised: bool,
+    pub booking_id: Option<i64>,
+}
+
+impl Store {
+    /// Replaces the call's details with `intake`; written after every turn
+    /// that changes them, so a cut call keeps what was said.
+    pub fn save_intake(&self, call_id: i64, intake: &IntakeRow) -> Result<(), StoreError> {
+        let changed = self.conn.execute(
+            "UPDATE calls SET caller_name = ?1, callback_number = ?2, callback_confirmed = ?3, reason = ?4,
+                 urgency = ?5, escalation = ?6, message_taken = ?7, callback_promised = ?8, booking_id = ?9
+             WHERE id = ?10",
+            params![
+                intake.caller_name,
+                intake.callback_number,
+                intake.callback_confirmed,
+                intake.reason,
+                intake.urgency,
+                intake.escalation,
+                intake.message_taken,
+                intake.callback_promised,
+                intake.booking_id,
+                call_id
+            ],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::CallNotFound(call_id));
+        }
+        Ok(())
+    }
+
+    /// The call's details.
+    pub fn intake(&self, call_id: i64) -> Result<IntakeRow, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT caller_name, callback_number, callback_confirmed, reason, urgency, escalation,
+                        message_taken, callback_promised, booking_id
+                 FROM calls WHERE id = ?1",
+                [call_id],
+                |row| {
+                    Ok(IntakeRow {
+                        caller_name: row.get(0)?,
+                        callback_number: row.get(1)?,
+                        callback_confirmed: row.get(2)?,
+                        reason: row.get(3)?,
+                        urgency: row.get(4)?,
+                        escalation: row.get(5)?,
+                        message_taken: row.get(6)?,
+                        callback_promised: row.get(7)?,
+                        booking_id: row.get(8)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::CallNotFound(call_id))
+    }
+
+    /// Records one structured reading of a caller turn: whether it was valid,
+    /// its intent, and the error when it was not.
+    pub fn add_reading(
+        &self,
+        call_id: i64,
+        intent: Option<&str>,
+        error: Option<&str>,
+        elapsed_ms: u64,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO readings (call_id, at, valid, intent, error, elapsed_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                call_id,
+                super::now_rfc3339(),
+                error.is_none(),
+                intent,
+                error,
+                i64::try_from(elapsed_ms).unwrap_or(i64::MAX)
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Readings in the database and how many were valid.
+    pub fn reading_counts(&self) -> Result<(u64, u64), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*), COALESCE(SUM(valid), 0) FROM readings",
+            [],
+            |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
+        )?)
+    }
+}
