@@ -36,8 +36,10 @@ pub struct BenchOptions {
     pub questions_per_call: usize,
     /// Length of the call through each simulated line device; zero skips the line part.
     pub line_duration: Duration,
-    /// Folder for the simulators' port links.
+    /// Folder for the simulators' port links and the scenarios' databases.
     pub scratch: PathBuf,
+    /// Folder of the receptionist scenario files.
+    pub scenarios: PathBuf,
     pub command: String,
 }
 
@@ -78,6 +80,9 @@ pub async fn run(engines: &Engines, options: &BenchOptions) -> Result<String, St
     let llm = measure_llm(engines).await?;
     let memory = peak_memory();
 
+    eprintln!("bench: receptionist scenarios");
+    let scenarios = crate::bench_scenarios::run(engines, &options.scenarios, &options.scratch.join("scenarios")).await?;
+
     let lines = if options.line_duration.is_zero() {
         None
     } else {
@@ -86,6 +91,8 @@ pub async fn run(engines: &Engines, options: &BenchOptions) -> Result<String, St
     };
 
     let mut report = render(options, &turns, &stt, &tts, &llm, &memory);
+    report.push('\n');
+    report.push_str(&crate::bench_scenarios::render(&scenarios, percentile));
     if let Some(lines) = &lines {
         report.push('\n');
         report.push_str(&crate::bench_lines::render(lines, options.line_duration, percentile));

@@ -184,6 +184,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 questions_per_call: questions,
                 line_duration: Duration::from_secs_f64(line_minutes * 60.0),
                 scratch: config.data_dir.join("bench-lines"),
+                scenarios: PathBuf::from("tests/scenarios"),
                 command: std::env::args().collect::<Vec<_>>().join(" "),
             };
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;

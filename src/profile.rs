@@ -65,7 +65,7 @@ pub fn rules(profile: &BusinessProfile, can_transfer: bool) -> Rules {
         on_angry: escalation.on_angry_caller,
         on_vip: escalation.on_vip,
         on_keypad_zero: escalation.on_keypad_zero,
-        facts: profile.facts_text(profile.default_language()),
+        facts: profile.facts_text(),
         emergency_words,
     }
 }

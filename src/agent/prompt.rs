@@ -28,7 +28,7 @@ pub fn instructions(profile: &BusinessProfile) -> String {
          \n\
          Facts about {name}:\n{facts}\n",
         name = profile.name,
-        facts = profile.facts_text(profile.default_language()),
+        facts = profile.facts_text(),
     )
 }
 

@@ -52,6 +52,8 @@ pub async fn read_turn(llm: &Llm, messages: Vec<Message>, grammar: Arc<str>) -> 
             reason,
             chars: raw.chars().count(),
         }),
+        // The token limit may cut a long reply; what came before it is whole.
+        None if stats.is_some_and(|s| s.generated_tokens >= understand::MAX_TOKENS) => Understanding::parse_cut(&raw),
         None => Understanding::parse(&raw),
     };
     Reading {

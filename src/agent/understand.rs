@@ -31,8 +31,9 @@ ws ::= " "?
 "#;
 
 /// Tokens an understanding may take. The fixed keys and values take about
-/// 60; a reply of two sentences about 40 more.
-pub const MAX_TOKENS: usize = 260;
+/// 60; a reply of two sentences about 40 more. A longer reply is cut here
+/// and closed by [`Understanding::parse_cut`].
+pub const MAX_TOKENS: usize = 200;
 
 /// The key after which the spoken reply streams.
 pub const REPLY_KEY: &str = "\"reply\":";
@@ -124,6 +125,21 @@ impl Understanding {
         Ok(understanding)
     }
 
+    /// Parses an output that the token limit cut inside the reply: the
+    /// grammar guarantees everything before it is complete, so closing the
+    /// reply's string and the object gives the reading with the reply so far.
+    pub fn parse_cut(partial: &str) -> Result<Understanding, UnderstandError> {
+        let Some(start) = partial.find(REPLY_KEY) else {
+            return Understanding::parse(partial);
+        };
+        let tail = &partial[start + REPLY_KEY.len()..];
+        let open_quote = tail.trim_start().starts_with('"');
+        if !open_quote || tail.trim_end().ends_with('}') {
+            return Understanding::parse(partial);
+        }
+        Understanding::parse(&format!("{}\"}}", partial.trim_end()))
+    }
+
     /// Parses everything before the reply, once the output has reached it:
     /// the product can decide what to do while the reply is still being
     /// written. Returns `None` while the reply key has not appeared.
@@ -206,6 +222,15 @@ mod tests {
         assert!(matches!(Understanding::parse(&bad_time), Err(UnderstandError::BadValue { field: "time", .. })));
         let cut = &BOOKING[..BOOKING.len() - 3];
         assert!(matches!(Understanding::parse(cut), Err(UnderstandError::Malformed { .. })));
+    }
+
+    #[test]
+    fn a_reply_cut_by_the_token_limit_is_closed() {
+        let cut = &BOOKING[..BOOKING.find("disponibilités").unwrap()];
+        let reading = Understanding::parse_cut(cut).unwrap();
+        assert_eq!(reading.reply, "Je regarde nos");
+        assert!(Understanding::parse_cut(&BOOKING[..60]).is_err(), "a cut before the reply stays invalid");
+        assert_eq!(Understanding::parse_cut(BOOKING).unwrap().intent, Intent::Book);
     }
 
     #[test]

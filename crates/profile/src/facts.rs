@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 
 use crate::hours::{capitalized, Closure, WEEKDAYS};
-use crate::language::Language;
 use crate::BusinessProfile;
 
 impl BusinessProfile {
@@ -24,8 +23,9 @@ impl BusinessProfile {
     /// address, directions, staff names and roles, facts and FAQ.
     ///
     /// Staff phone numbers and e-mail addresses, caller lists and recap recipients never
-    /// appear. `language` selects the closed message, when the profile has one.
-    pub fn facts_text(&self, language: Language) -> String {
+    /// appear, nor the spoken texts (greeting, closed message): a small model
+    /// repeats such a sentence instead of answering.
+    pub fn facts_text(&self) -> String {
         let mut text = String::new();
         let _ = writeln!(text, "Business: {}", self.name);
         optional_line(&mut text, "About", self.description.as_deref());
@@ -43,13 +43,6 @@ impl BusinessProfile {
             for closure in &self.closures {
                 let _ = writeln!(text, "- {}", closure_line(closure));
             }
-        }
-        if let Some(message) = &self.closed_message {
-            let _ = writeln!(
-                text,
-                "\nWhen closed, the business says: {}",
-                message.get(language)
-            );
         }
         self.write_services(&mut text);
         self.write_people(&mut text);

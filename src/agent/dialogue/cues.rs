@@ -34,6 +34,30 @@ const WHEN: &[&str] = &[
     "aout", "septembre", "octobre", "novembre", "decembre",
 ];
 
+/// Phrases that name what the caller wants, folded, with the intent they
+/// carry. Checked in this order: a caller who wants to "cancel my
+/// appointment" is not booking one.
+const WANTS: &[(Intent, &[&str])] = &[
+    (Intent::Person, &[
+        "speak to a person", "speak to someone", "talk to someone", "talk to a person", "real person", "a human",
+        "parler a quelqu'un", "parler a une personne", "vraie personne", "mit jemandem sprechen", "mit einem menschen",
+        "hablar con alguien", "hablar con una persona",
+    ]),
+    (Intent::Cancel, &["cancel", "annuler", "annulez", "absagen", "stornieren", "cancelar", "anular"]),
+    (Intent::Reschedule, &[
+        "move my appointment", "reschedule", "change my appointment", "deplacer mon rendez-vous", "changer mon rendez-vous",
+        "decaler mon rendez-vous", "termin verschieben", "verschieben", "cambiar mi cita", "mover mi cita",
+    ]),
+    (Intent::Message, &[
+        "call me back", "call back", "callback", "leave a message", "take a message", "me rappeler", "rappelez-moi",
+        "me rappelle", "laisser un message", "zuruckrufen", "ruckruf", "nachricht hinterlassen", "devolver la llamada",
+        "me llame", "dejar un mensaje",
+    ]),
+    (Intent::Book, &[
+        "book", "appointment", "rendez-vous", "rendez vous", "reserver", "termin", "cita", "reservar",
+    ]),
+];
+
 const FIRST: &[&str] = &["first", "premier", "premiere", "erste", "ersten", "primer", "primera", "primero"];
 const SECOND: &[&str] = &["second", "deuxieme", "seconde", "zweite", "zweiten", "segundo", "segunda", "other", "autre", "later"];
 
@@ -64,6 +88,12 @@ pub fn yes_or_no(heard: &str) -> Option<Intent> {
     } else {
         None
     }
+}
+
+/// What the caller asks for, when their words name it plainly.
+pub fn wants(heard: &str) -> Option<Intent> {
+    let words = words(heard);
+    WANTS.iter().find(|(_, phrases)| has_any(&words, phrases)).map(|(intent, _)| *intent)
 }
 
 /// Which of two offered slots the caller picked: "the first", "la deuxième".
@@ -136,6 +166,21 @@ mod tests {
         ];
         for (heard, expected) in cases {
             assert_eq!(yes_or_no(heard), expected, "{heard}");
+        }
+    }
+
+    #[test]
+    fn plain_requests_name_the_intent() {
+        let cases = [
+            ("Could someone call me back about my invoice?", Some(Intent::Message)),
+            ("Pouvez-vous demander au dentiste de me rappeler ?", Some(Intent::Message)),
+            ("I need to cancel my appointment.", Some(Intent::Cancel)),
+            ("Je voudrais un rendez-vous mardi.", Some(Intent::Book)),
+            ("Can I speak to a real person, please?", Some(Intent::Person)),
+            ("What time do you open on Saturday?", None),
+        ];
+        for (heard, expected) in cases {
+            assert_eq!(wants(heard), expected, "{heard}");
         }
     }
 

@@ -385,9 +385,9 @@ impl Dialogue {
         let rules = &self.rules;
         let folded = super::desk::fold(heard);
         let emergency_word = rules.emergency_words.iter().any(|word| contains_words(&folded, word));
-        if rules.on_emergency && (u.intent == Intent::Emergency || u.urgency == Urgency::Emergency || emergency_word) {
+        if rules.on_emergency && (u.intent == Intent::Emergency || emergency_word) {
             Some(Escalation::Emergency)
-        } else if rules.on_request && u.intent == Intent::Person {
+        } else if rules.on_request && (u.intent == Intent::Person || cues::wants(heard) == Some(Intent::Person)) {
             Some(Escalation::Request)
         } else if rules.on_angry && u.angry {
             Some(Escalation::Angry)
@@ -399,7 +399,14 @@ impl Dialogue {
     }
 
     fn open(&mut self, u: &Understanding, heard: &str, now: PrimitiveDateTime, desk: &mut dyn Desk) -> Response {
-        match u.intent {
+        // A request the caller's words name plainly wins over the model's
+        // reading; a question ("how much is a check-up?") names none.
+        let intent = match (cues::wants(heard), u.intent) {
+            (Some(wanted), _) => wanted,
+            (None, Intent::Book) if desk.match_service(heard).is_none() && u.service.is_none() => Intent::Question,
+            (None, intent) => intent,
+        };
+        match intent {
             Intent::Book => {
                 let service = desk
                     .match_service(heard)
@@ -419,7 +426,7 @@ impl Dialogue {
                     Some(appointment) => {
                         let at = words::when(self.tongue, appointment.start);
                         let text = words::confirm_cancel(self.tongue, &appointment.service, &at);
-                        let move_it = u.intent == Intent::Reschedule;
+                        let move_it = intent == Intent::Reschedule;
                         self.ask(Stage::ConfirmCancel { appointment, move_it }, text)
                     }
                     None => Response::text(words::no_booking_found(self.tongue)),
