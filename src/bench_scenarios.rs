@@ -9,7 +9,8 @@ use std::path::Path;
 use crate::call::Engines;
 use crate::scenario;
 
-/// Outcomes of the scenario suite.
+/// Outcomes of the scenario suite, with the model reading counts and the
+/// time of each reading in milliseconds.
 pub struct ScenarioResults {
     pub outcomes: Vec<scenario::Outcome>,
     pub readings: u64,
@@ -28,7 +29,8 @@ pub async fn run(engines: &Engines, dir: &Path, scratch: &Path) -> Result<Scenar
     };
     for (index, scenario) in scenarios.iter().enumerate() {
         let outcome = scenario::run(&engines.llm, &engines.profile, scenario, &scratch.join(format!("scenario-{index}"))).await?;
-        eprintln!("bench: scenario {} of {}: {} {}", index + 1, scenarios.len(), if outcome.passed() { "ok" } else { "FAILED" }, outcome.name);
+        let status = if outcome.passed() { "ok" } else { "FAILED" };
+        eprintln!("bench: scenario {} of {}: {status} {}", index + 1, scenarios.len(), outcome.name);
         results.readings += outcome.readings;
         results.valid_readings += outcome.valid_readings;
         results.reading_ms.extend(outcome.reading_ms.iter().map(|&ms| ms as f64));
@@ -37,7 +39,7 @@ pub async fn run(engines: &Engines, dir: &Path, scratch: &Path) -> Result<Scenar
     Ok(results)
 }
 
-/// The report's section.
+/// Renders the scenario section of the benchmark report as Markdown.
 pub fn render(results: &ScenarioResults, percentile: fn(&[f64], f64) -> f64) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Receptionist scenarios\n");
@@ -46,6 +48,7 @@ pub fn render(results: &ScenarioResults, percentile: fn(&[f64], f64) -> f64) -> 
         "{} scripted calls from tests/scenarios, run as text against the default LLM, each checked on the stored call, intake and appointment book.\n",
         results.outcomes.len()
     );
+
     let mut categories: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for outcome in &results.outcomes {
         let entry = categories.entry(outcome.category.as_str()).or_default();
@@ -56,6 +59,7 @@ pub fn render(results: &ScenarioResults, percentile: fn(&[f64], f64) -> f64) -> 
     for (category, (total, passed)) in &categories {
         let _ = writeln!(out, "| {category} | {total} | {passed} | {:.0}% |", *passed as f64 * 100.0 / *total as f64);
     }
+
     let total = results.outcomes.len();
     let passed = results.outcomes.iter().filter(|o| o.passed()).count();
     let _ = writeln!(out, "| all | {total} | {passed} | {:.0}% |\n", passed as f64 * 100.0 / total.max(1) as f64);
@@ -68,6 +72,7 @@ pub fn render(results: &ScenarioResults, percentile: fn(&[f64], f64) -> f64) -> 
         percentile(&results.reading_ms, 50.0),
         percentile(&results.reading_ms, 95.0),
     );
+
     for outcome in results.outcomes.iter().filter(|o| !o.passed()) {
         let _ = writeln!(out, "- failed: {} ({})", outcome.name, outcome.failures.join("; "));
     }

@@ -22,8 +22,8 @@ pub struct ChatArgs {
     /// Pretend the call happens at this local time, `YYYY-MM-DD HH:MM` (default: now).
     #[arg(long, value_parser = parse_local_time)]
     pub at: Option<PrimitiveDateTime>,
-    /// What the caller says, one turn each; without it, turns are read from standard input.
-    /// A turn of `#` and a digit (`#0`) presses that key.
+    /// Caller turn to send; repeat for several turns. Without it, turns are read from
+    /// standard input, one per line. A turn of `#` and digits (`#0`) presses those keys.
     #[arg(long = "say")]
     pub turns: Vec<String>,
     /// Business profile (TOML) instead of the one in the settings.
@@ -34,19 +34,22 @@ pub struct ChatArgs {
     pub verbose: bool,
 }
 
-/// Reads `YYYY-MM-DD HH:MM`.
+/// Parses a local time written `YYYY-MM-DD HH:MM`.
 pub fn parse_local_time(text: &str) -> Result<PrimitiveDateTime, String> {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     PrimitiveDateTime::parse(text.trim(), &format)
-        .map_err(|_| format!("`{text}` is not a local time; write it as YYYY-MM-DD HH:MM, for example 2026-12-08 14:30"))
+        .map_err(|_| format!("invalid local time `{text}`: write it as YYYY-MM-DD HH:MM, for example 2026-12-08 14:30"))
 }
 
-/// The business's local time now.
+/// Returns the current time in the machine's time zone, taken as the
+/// business's local time, or UTC when the local offset cannot be determined.
 pub fn local_now() -> PrimitiveDateTime {
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
     PrimitiveDateTime::new(now.date(), now.time())
 }
 
+/// Runs one typed call until the turns run out or the box hangs up, then
+/// stores it as a completed call.
 pub async fn chat(mut config: Config, args: ChatArgs) -> Result<(), String> {
     if let Some(profile) = &args.profile {
         config.profile = profile.clone();
@@ -55,7 +58,7 @@ pub async fn chat(mut config: Config, args: ChatArgs) -> Result<(), String> {
     let llm_path = config.models_dir.join(&config.llm.model);
     if !llm_path.is_file() {
         return Err(format!(
-            "the LLM {} is missing; fetch it with `standardiste models fetch`",
+            "model file {} is missing; fetch it with `standardiste models fetch`",
             llm_path.display()
         ));
     }
@@ -106,8 +109,14 @@ pub async fn chat(mut config: Config, args: ChatArgs) -> Result<(), String> {
         let answer = call.say(turn).await.map_err(|e| e.to_string())?;
         if args.verbose {
             match &answer.reading.result {
-                Ok(u) => eprintln!("        (read as {:?} in {} ms, {:?}: {})", u.intent, answer.reading.elapsed_ms, answer.reading.stats, answer.reading.raw),
-                Err(e) => eprintln!("        (unusable reading: {e})"),
+                Ok(understanding) => {
+                    let reading = &answer.reading;
+                    eprintln!(
+                        "        (read as {:?} in {} ms, {:?}: {})",
+                        understanding.intent, reading.elapsed_ms, reading.stats, reading.raw
+                    );
+                }
+                Err(e) => eprintln!("        (invalid reading: {e})"),
             }
         }
         println!("box   : {}", answer.spoken);

@@ -1,10 +1,10 @@
 //! Scripted calls with expected outcomes, run as text against the real
 //! model: the scenario suite of the tests and of `make bench`.
 //!
-//! Each scenario is a caller's turns and what must be true afterwards in the
-//! stored data (a booking at the right slot, a message with the right
-//! callback number, an escalation) or in what the box said (a fact from the
-//! profile, never another caller's name).
+//! Each scenario is a caller's turns plus the conditions that must hold
+//! afterwards. Some check the stored data: a booking at the right slot, a
+//! message with the right callback number, an escalation. Others check the
+//! box's spoken output: a fact from the profile, never another caller's name.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -32,13 +32,13 @@ struct ScenarioFile {
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     pub name: String,
-    /// What it exercises, for the success rate per category.
+    /// Feature the scenario exercises, used to group the success rate.
     pub category: String,
     pub language: String,
     pub caller_number: Option<String>,
     /// Local time of the call, `YYYY-MM-DD HH:MM`.
     pub at: String,
-    /// What the caller says, turn by turn; `#0` presses a key.
+    /// Caller turns in order. A turn of `#` and digits (`#0`) presses those keys.
     pub turns: Vec<String>,
     /// Bookings already in the book before the call.
     #[serde(default)]
@@ -57,14 +57,14 @@ pub struct Seed {
     pub number: String,
 }
 
-/// What must hold after the call. Every field left out is not checked.
+/// Conditions that must hold after the call. Fields left out are not checked.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// Start of the booking this call made, `YYYY-MM-DD HH:MM`.
     pub booking_at: Option<String>,
     pub booking_service: Option<String>,
-    /// The call made no booking.
+    /// When true, the call must make no booking.
     #[serde(default)]
     pub no_booking: bool,
     pub message: Option<bool>,
@@ -76,19 +76,19 @@ pub struct Expect {
     /// The stored escalation reason.
     pub escalation: Option<String>,
     pub callback_promised: Option<bool>,
-    /// Bookings of the seed that must be cancelled after the call.
+    /// Number of seed bookings that must be cancelled after the call.
     pub cancelled: Option<usize>,
-    /// Booked appointments in the whole book after the call.
+    /// Number of booked appointments in the whole book after the call.
     pub bookings_total: Option<usize>,
-    /// The box said at least one of these (case and accents ignored).
+    /// Phrases the box must speak at least one of (case and accents ignored).
     #[serde(default)]
     pub said_any: Vec<String>,
-    /// The box never said any of these.
+    /// Phrases the box must never speak (case and accents ignored).
     #[serde(default)]
     pub said_none: Vec<String>,
 }
 
-/// How a scenario went.
+/// Result of one scenario run: its failed checks and model reading counts.
 #[derive(Debug, Clone)]
 pub struct Outcome {
     pub name: String,
@@ -118,7 +118,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, String> {
     paths.sort();
     let mut scenarios = Vec::new();
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read the scenario file {}: {e}", path.display()))?;
         let file: ScenarioFile = toml::from_str(&text).map_err(|e| format!("invalid scenario file {}: {e}", path.display()))?;
         scenarios.extend(file.scenario);
     }
@@ -128,7 +128,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, String> {
 /// Runs one scenario in a fresh database under `scratch`.
 pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scratch: &Path) -> Result<Outcome, String> {
     let at = parse_local_time(&scenario.at)?;
-    std::fs::create_dir_all(scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    std::fs::create_dir_all(scratch).map_err(|e| format!("cannot create the scratch folder {}: {e}", scratch.display()))?;
     let database = scratch.join("calls.db");
     for stale in ["calls.db", "calls.db-wal", "calls.db-shm"] {
         let _ = std::fs::remove_file(scratch.join(stale));
@@ -156,7 +156,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
         reading_ms.push(answer.reading.elapsed_ms);
         let reading = match &answer.reading.result {
             Ok(u) => format!("{:?}", u.intent).to_lowercase(),
-            Err(e) => format!("unusable: {e}"),
+            Err(e) => format!("invalid reading: {e}"),
         };
         transcript.push(format!("box: {}   [{reading}]", answer.spoken));
         said.push(answer.spoken.clone());
@@ -171,7 +171,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
     let conn = rusqlite::Connection::open(&database).map_err(|e| e.to_string())?;
     let far = at.saturating_add(time::Duration::days(3650));
     let all = booking::list(&conn, PrimitiveDateTime::MIN, far).map_err(|e| e.to_string())?;
-    let made: Vec<&booking::Booking> = all.iter().filter(|b| b.call_id == Some(call_id)).collect();
+    let call_bookings: Vec<&booking::Booking> = all.iter().filter(|b| b.call_id == Some(call_id)).collect();
 
     let expect = &scenario.expect;
     let mut failures = Vec::new();
@@ -180,12 +180,12 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
             failures.push(what);
         }
     };
-    let booked_here = made.iter().find(|b| b.status == booking::Status::Booked);
-    if let Some(wanted) = &expect.booking_at {
-        let wanted = parse_local_time(wanted)?;
+    let booked_here = call_bookings.iter().find(|b| b.status == booking::Status::Booked);
+    if let Some(expected_start) = &expect.booking_at {
+        let expected_start = parse_local_time(expected_start)?;
         check(
-            booked_here.is_some_and(|b| b.start == wanted),
-            format!("expected a booking at {wanted}, found {:?}", booked_here.map(|b| b.start)),
+            booked_here.is_some_and(|b| b.start == expected_start),
+            format!("expected a booking at {expected_start}, found {:?}", booked_here.map(|b| b.start)),
         );
     }
     if let Some(service) = &expect.booking_service {
@@ -205,7 +205,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
         check(&stored == number, format!("expected callback number {number}, found {stored:?}"));
     }
     if let Some(confirmed) = expect.callback_confirmed {
-        check(intake.callback_confirmed == confirmed, format!("expected callback_confirmed = {confirmed}"));
+        check(intake.callback_confirmed == confirmed, format!("expected callback_confirmed = {confirmed}, found {}", intake.callback_confirmed));
     }
     if let Some(name) = &expect.name_contains {
         let stored = intake.caller_name.as_deref().map(fold).unwrap_or_default();
@@ -218,7 +218,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
         );
     }
     if let Some(promised) = expect.callback_promised {
-        check(intake.callback_promised == promised, format!("expected callback_promised = {promised}"));
+        check(intake.callback_promised == promised, format!("expected callback_promised = {promised}, found {}", intake.callback_promised));
     }
     if let Some(count) = expect.cancelled {
         let cancelled = all
@@ -240,7 +240,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
         );
     }
     for word in &expect.said_none {
-        check(!box_words.contains(&fold(word)), format!("the box said {word:?}"));
+        check(!box_words.contains(&fold(word)), format!("expected the box never to say {word:?}, but it did"));
     }
     Ok(Outcome {
         name: scenario.name.clone(),
@@ -264,7 +264,7 @@ fn seed(database: &Path, profile: &BusinessProfile, seeds: &[Seed]) -> Result<Ve
         let kind = services
             .iter()
             .find(|s| s.kind.name == seed.service)
-            .ok_or_else(|| format!("seed booking: no appointment type {:?} in the profile", seed.service))?;
+            .ok_or_else(|| format!("invalid seed booking: the profile has no appointment type {:?}, so use one of its names", seed.service))?;
         let request = booking::NewBooking {
             schedule: &schedule,
             kind: &kind.kind,
@@ -275,7 +275,7 @@ fn seed(database: &Path, profile: &BusinessProfile, seeds: &[Seed]) -> Result<Ve
             call_id: None,
             notes: String::new(),
         };
-        ids.push(booking::book(&mut conn, &request).map_err(|e| format!("seed booking at {}: {e}", seed.at))?.id);
+        ids.push(booking::book(&mut conn, &request).map_err(|e| format!("cannot book the seed appointment at {}: {e}", seed.at))?.id);
     }
     Ok(ids)
 }

@@ -16,7 +16,7 @@ const HORIZON_DAYS: u16 = 42;
 #[derive(Debug, Clone)]
 pub struct Service {
     pub kind: booking::AppointmentType,
-    /// Lowercase words that also name it ("check-up", "contrôle").
+    /// Other lowercase names callers use for it ("check-up", "contrôle").
     pub aliases: Vec<String>,
 }
 
@@ -29,8 +29,8 @@ pub struct BookDesk {
 }
 
 impl BookDesk {
-    /// Opens the bookings in the database at `path` (its schema must be
-    /// current: [`crate::store::Store::open`] upgrades it).
+    /// Opens the bookings in the database at `path`. The schema must be
+    /// current, so open the database with [`crate::store::Store::open`] first.
     pub fn open(
         path: &Path,
         schedule: booking::Schedule,
@@ -67,8 +67,8 @@ fn book_error(error: booking::BookingError) -> BookError {
     }
 }
 
-/// Lowercase with French, German and Spanish accents dropped, for matching
-/// a caller's words against names.
+/// Lowercases `text`, drops French, German and Spanish accents and turns `-`
+/// and `_` into spaces, for matching a caller's words against names.
 pub fn fold(text: &str) -> String {
     text.chars()
         .flat_map(char::to_lowercase)
@@ -117,7 +117,7 @@ impl Desk for BookDesk {
                 })
                 .collect(),
             Err(error) => {
-                tracing::error!(%error, "cannot read the appointment book; no slots offered");
+                tracing::error!(%error, call_id = ?self.call_id, "cannot read the appointment book, so no slots are offered");
                 Vec::new()
             }
         }
@@ -145,7 +145,7 @@ impl Desk for BookDesk {
         match booking::find_for_caller(&self.conn, number, now) {
             Ok(found) => found.into_iter().map(appointment).collect(),
             Err(error) => {
-                tracing::error!(%error, "cannot read the appointment book");
+                tracing::error!(%error, call_id = ?self.call_id, "cannot read the appointment book, so the caller's bookings are not listed");
                 Vec::new()
             }
         }

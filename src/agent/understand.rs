@@ -9,10 +9,10 @@
 //!
 //! Strings in the grammar cannot hold a backslash, a double quote or a
 //! control character, which keeps the output valid JSON with no escapes to
-//! get wrong. String lengths are not bounded in the grammar: llama.cpp
-//! expands a bounded repetition into nested rules that make every grammar
-//! check slow. [`MAX_TOKENS`] bounds the output instead, and an output cut
-//! there counts as invalid.
+//! get wrong. String lengths are not bounded in the grammar, because
+//! llama.cpp checks a bounded repetition so slowly that a reading took a
+//! minute. A field that runs past [`MAX_FIELD_CHARS`] is cut instead, and
+//! [`Understanding::close_runaway`] finishes the object with that field empty.
 
 use serde::Deserialize;
 
@@ -31,9 +31,30 @@ ws ::= " "?
 "#;
 
 /// Tokens an understanding may take. The fixed keys and values take about
-/// 60; a reply of two sentences about 40 more. A longer reply is cut here
-/// and closed by [`Understanding::parse_cut`].
-pub const MAX_TOKENS: usize = 200;
+/// 60 and the bounded strings at most about 180 more, so this is a backstop:
+/// a reply cut here is closed by [`Understanding::parse_cut`].
+pub const MAX_TOKENS: usize = 320;
+
+/// Characters a string field may reach before the reading is stopped and
+/// closed: a name, a reason or a service is far shorter, so a longer one
+/// means the model is looping.
+pub const MAX_FIELD_CHARS: usize = 120;
+
+/// Fields in the order the grammar writes them, with the value each takes
+/// when a runaway reading is closed before reaching it.
+const FIELDS: &[(&str, &str)] = &[
+    ("intent", "\"other\""),
+    ("name", "null"),
+    ("phone", "null"),
+    ("reason", "null"),
+    ("service", "null"),
+    ("day", "null"),
+    ("time", "null"),
+    ("urgency", "\"normal\""),
+    ("angry", "false"),
+    ("language", ""),
+    ("reply", "\"\""),
+];
 
 /// The key after which the spoken reply streams.
 pub const REPLY_KEY: &str = "\"reply\":";
@@ -123,6 +144,64 @@ impl Understanding {
             })?;
         understanding.tidy()?;
         Ok(understanding)
+    }
+
+    /// A reading that carries nothing: the caller's own words then decide
+    /// (an emergency word, a yes, digits), as when the model's output was
+    /// invalid.
+    pub fn blank(language: &str) -> Understanding {
+        Understanding {
+            intent: Intent::Other,
+            name: None,
+            phone: None,
+            reason: None,
+            service: None,
+            day: None,
+            time: None,
+            urgency: Urgency::Normal,
+            angry: false,
+            language: language.to_string(),
+            reply: String::new(),
+        }
+    }
+
+    /// Whether a partial output is inside a string that has run past
+    /// [`MAX_FIELD_CHARS`]. Strings hold no quote, so an odd count of quotes
+    /// means a string is open.
+    pub fn runs_away(partial: &str) -> bool {
+        let quotes = partial.matches('"').count();
+        quotes % 2 == 1 && partial.rsplit('"').next().is_some_and(|open| open.chars().count() > MAX_FIELD_CHARS)
+    }
+
+    /// Closes a reading stopped inside a runaway string: that field becomes
+    /// empty (null, or an empty reply) and the fields after it take neutral
+    /// values, with `language` as the caller's language.
+    pub fn close_runaway(partial: &str, language: &str) -> Result<Understanding, UnderstandError> {
+        let malformed = || UnderstandError::Malformed {
+            reason: "the output stopped before its first field".to_string(),
+            chars: partial.chars().count(),
+        };
+        let open = partial.rfind('"').ok_or_else(malformed)?;
+        let before = &partial[..open];
+        let (index, key_at) = FIELDS
+            .iter()
+            .enumerate()
+            .filter_map(|(index, (key, _))| before.rfind(&format!("\"{key}\":")).map(|at| (index, at)))
+            .max_by_key(|(_, at)| *at)
+            .ok_or_else(malformed)?;
+        let mut text = partial[..key_at].trim_end().to_string();
+        if index > 0 && !text.ends_with(',') {
+            text.push(',');
+        }
+        let language = format!("\"{language}\"");
+        // The runaway field takes the same empty value as the fields after it.
+        let values = FIELDS[index..].iter().map(|(key, value)| {
+            let value = if *key == "language" { language.as_str() } else { value };
+            format!("\"{key}\":{value}")
+        });
+        text.push_str(&values.collect::<Vec<_>>().join(","));
+        text.push('}');
+        Understanding::parse(&text)
     }
 
     /// Parses an output that the token limit cut inside the reply: the
@@ -231,6 +310,18 @@ mod tests {
         assert_eq!(reading.reply, "Je regarde nos");
         assert!(Understanding::parse_cut(&BOOKING[..60]).is_err(), "a cut before the reply stays invalid");
         assert_eq!(Understanding::parse_cut(BOOKING).unwrap().intent, Intent::Book);
+    }
+
+    #[test]
+    fn a_runaway_field_is_emptied_and_the_rest_closed() {
+        let looping = format!(r#"{{"intent":"question","name":null,"phone":null,"reason":"{}"#, "Portsmouth, ".repeat(12));
+        assert!(Understanding::runs_away(&looping));
+        let reading = Understanding::close_runaway(&looping, "fr").unwrap();
+        assert_eq!(reading.intent, Intent::Question);
+        assert_eq!(reading.reason, None);
+        assert_eq!(reading.language, "fr");
+        assert!(reading.reply.is_empty());
+        assert!(!Understanding::runs_away(&BOOKING[..BOOKING.len() - 3]));
     }
 
     #[test]

@@ -26,14 +26,9 @@ pub struct TextCall {
     greeting: String,
 }
 
-/// The stable system prompt of structured turns for `profile`.
-pub fn instructions(profile: &BusinessProfile) -> String {
-    format!("{}{}", prompt::instructions(profile), prompt::UNDERSTANDING_RULES)
-}
-
 impl TextCall {
     /// Starts a call as if `caller_number` rang at `now` (the business's
-    /// local time). `database` is the store's file, which also holds the
+    /// local time). `database` is the store's file, which also contains the
     /// appointment book.
     pub fn start(
         llm: Llm,
@@ -53,7 +48,7 @@ impl TextCall {
             vip,
             language.code(),
         );
-        let mut conversation = Conversation::new(llm, Arc::new(instructions(profile)), dialogue, Box::new(desk), now);
+        let mut conversation = Conversation::new(llm, Arc::new(prompt::instructions(profile)), dialogue, Box::new(desk), now);
         let greeting = profile.greeting.get(language).to_string();
         conversation.box_said(&greeting);
         let call = TextCall {
@@ -75,7 +70,8 @@ impl TextCall {
         &self.greeting
     }
 
-    /// The caller types `text`; returns the box's answer, stored with the call.
+    /// Handles the caller typing `text`. Stores the turn, the model's reading,
+    /// the box's response and the intake with the call, then returns the response.
     pub async fn say(&mut self, text: &str) -> Result<Answer, StoreError> {
         self.record(Speaker::Caller, text)?;
         let answer = self.conversation.caller_says(text).await;
@@ -89,7 +85,8 @@ impl TextCall {
         Ok(answer)
     }
 
-    /// The caller presses a key; returns what the box says to it, if anything.
+    /// Handles the caller pressing `digit`. Returns the box's spoken response,
+    /// stored with the call, or `None` when the box does not respond to that key.
     pub async fn key(&mut self, digit: char) -> Result<Option<String>, StoreError> {
         let spoken = self.conversation.key(digit).await;
         if let Some(spoken) = &spoken {
@@ -99,12 +96,12 @@ impl TextCall {
         Ok(spoken)
     }
 
-    /// What the box has taken from the caller so far.
+    /// Returns the details the box has collected from the caller so far.
     pub fn intake(&self) -> Intake {
         self.conversation.dialogue().map(|d| d.intake().clone()).unwrap_or_default()
     }
 
-    /// Ends the call.
+    /// Ends the call, storing its language, outcome and duration, and returns its id.
     pub fn finish(self, outcome: CallOutcome) -> Result<i64, StoreError> {
         let store = lock(&self.store);
         let language = self.conversation.dialogue().map(|d| d.language()).unwrap_or("en");
@@ -132,7 +129,7 @@ impl TextCall {
     }
 }
 
-/// The stored form of an intake.
+/// Converts a dialogue's intake into the row stored on the call.
 pub fn intake_row(intake: &Intake) -> IntakeRow {
     IntakeRow {
         caller_name: intake.name.clone(),

@@ -1,5 +1,5 @@
-//! What the receptionist took from a caller, stored on the call, and the
-//! model's readings of each turn.
+//! Call intake: the details the receptionist collected from a caller, stored
+//! on the call's row, and the model's reading of each caller turn.
 
 use rusqlite::{params, OptionalExtension};
 
@@ -14,7 +14,7 @@ pub struct IntakeRow {
     pub reason: Option<String>,
     /// low, normal, high or emergency.
     pub urgency: Option<String>,
-    /// Why the call was escalated, if it was.
+    /// Escalation reason, or `None` when the call was not escalated.
     pub escalation: Option<String>,
     pub message_taken: bool,
     pub callback_promised: bool,
@@ -22,8 +22,8 @@ pub struct IntakeRow {
 }
 
 impl Store {
-    /// Replaces the call's details with `intake`; written after every turn
-    /// that changes them, so a cut call keeps what was said.
+    /// Replaces the call's details with `intake`. Callers save after every
+    /// turn that changes them, so a dropped call keeps what the caller gave.
     pub fn save_intake(&self, call_id: i64, intake: &IntakeRow) -> Result<(), StoreError> {
         let changed = self.conn.execute(
             "UPDATE calls SET caller_name = ?1, callback_number = ?2, callback_confirmed = ?3, reason = ?4,
@@ -48,7 +48,7 @@ impl Store {
         Ok(())
     }
 
-    /// The call's details.
+    /// Reads the call's details, or returns `CallNotFound` for an unknown id.
     pub fn intake(&self, call_id: i64) -> Result<IntakeRow, StoreError> {
         self.conn
             .query_row(
@@ -97,7 +97,7 @@ impl Store {
         Ok(())
     }
 
-    /// Readings in the database and how many were valid.
+    /// Counts the readings in the database, returning `(total, valid)`.
     pub fn reading_counts(&self) -> Result<(u64, u64), StoreError> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*), COALESCE(SUM(valid), 0) FROM readings",

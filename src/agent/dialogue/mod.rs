@@ -401,9 +401,13 @@ impl Dialogue {
     fn open(&mut self, u: &Understanding, heard: &str, now: PrimitiveDateTime, desk: &mut dyn Desk) -> Response {
         // A request the caller's words name plainly wins over the model's
         // reading; a question ("how much is a check-up?") names none.
+        // The small model often reads an action into a plain question
+        // ("what time do you open?" as a reschedule), so an action needs the
+        // caller's words to name it, or for a booking, to name a service.
         let intent = match (cues::wants(heard), u.intent) {
             (Some(wanted), _) => wanted,
-            (None, Intent::Book) if desk.match_service(heard).is_none() && u.service.is_none() => Intent::Question,
+            (None, Intent::Book) if desk.match_service(heard).is_some() => Intent::Book,
+            (None, Intent::Book | Intent::Cancel | Intent::Reschedule | Intent::Message) => Intent::Question,
             (None, intent) => intent,
         };
         match intent {
@@ -433,20 +437,38 @@ impl Dialogue {
                 }
             }
             Intent::Message => self.take_message(),
-            _ => self.model_answer(u),
+            _ => self.model_answer(),
         }
     }
 
-    /// The model's reply, when it states no number the facts do not hold.
-    fn model_answer(&self, u: &Understanding) -> Response {
-        if grounded(&u.reply, &self.rules.facts) {
-            Response {
-                say: vec![Part::Model],
-                ..Response::default()
-            }
+    /// An answer from the model's words, which [`Dialogue::vet_reply`] checks.
+    fn model_answer(&self) -> Response {
+        Response {
+            say: vec![Part::Model],
+            ..Response::default()
+        }
+    }
+
+    /// Checks the model's answer to a question before it is spoken: every
+    /// number in it must be one the facts state, and a service the caller
+    /// named must be in the facts. Returns the sentence to say instead.
+    pub fn vet_reply(&self, reply: &str, u: &Understanding) -> Option<String> {
+        let facts = super::desk::fold(&self.rules.facts);
+        let unknown_service = u.service.as_deref().is_some_and(|service| {
+            let words: Vec<String> = super::desk::fold(service)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 3)
+                .map(str::to_string)
+                .collect();
+            !words.is_empty() && !words.iter().any(|w| facts.contains(w.as_str()))
+        });
+        if reply.trim().is_empty() {
+            Some(words::pardon(self.tongue))
+        } else if unknown_service || !grounded(reply, &self.rules.facts) {
+            tracing::debug!(unknown_service, "the model's answer is not in the profile; the box declines instead");
+            Some(words::not_known(self.tongue))
         } else {
-            tracing::debug!("the model's reply states a number the profile lacks; the box declines instead");
-            Response::text(words::not_known(self.tongue))
+            None
         }
     }
 
