@@ -58,6 +58,34 @@ const WANTS: &[(Intent, &[&str])] = &[
     ]),
 ];
 
+/// Day words, folded, with the English name the grammar uses.
+const DAYS: &[(&str, &[&str])] = &[
+    ("today", &["today", "aujourd'hui", "aujourdhui", "heute", "hoy"]),
+    ("tomorrow", &["tomorrow", "demain", "morgen"]),
+    ("monday", &["monday", "lundi", "montag", "lunes"]),
+    ("tuesday", &["tuesday", "mardi", "dienstag", "martes"]),
+    ("wednesday", &["wednesday", "mercredi", "mittwoch", "miercoles"]),
+    ("thursday", &["thursday", "jeudi", "donnerstag", "jueves"]),
+    ("friday", &["friday", "vendredi", "freitag", "viernes"]),
+    ("saturday", &["saturday", "samedi", "samstag", "sabado"]),
+    ("sunday", &["sunday", "dimanche", "sonntag", "domingo"]),
+];
+
+/// Parts of the day, folded, with the grammar's name.
+const PARTS: &[(&str, &[&str])] = &[
+    ("afternoon", &["afternoon", "apres-midi", "apres midi", "nachmittag", "nachmittags", "tarde"]),
+    ("morning", &["morning", "matin", "matinee", "vormittag", "vormittags", "morgens"]),
+    ("evening", &["evening", "soir", "soiree", "abend", "abends", "noche"]),
+];
+
+/// Function words that tell the caller's language, folded.
+const LANGUAGES: &[(&str, &[&str])] = &[
+    ("fr", &["je", "voudrais", "bonjour", "oui", "non", "c'est", "est", "le", "la", "les", "une", "pour", "mon", "ma", "au", "revoir", "merci", "vous", "s'il", "plait", "rendez-vous", "aucun", "finalement", "ce", "serait", "mieux", "des", "deux", "premier", "deuxieme"]),
+    ("en", &["i", "i'd", "i'm", "the", "my", "is", "to", "please", "yes", "hello", "thanks", "thank", "can", "you", "would", "like", "that's", "it's", "first", "second", "goodbye", "bye"]),
+    ("de", &["ich", "der", "die", "das", "und", "ja", "nein", "bitte", "ist", "mochte", "guten", "danke", "einen", "termin", "wiedersehen"]),
+    ("es", &["yo", "el", "los", "quiero", "gracias", "hola", "por", "favor", "una", "cita", "adios", "buenos"]),
+];
+
 const FIRST: &[&str] = &["first", "premier", "premiere", "erste", "ersten", "primer", "primera", "primero"];
 const SECOND: &[&str] = &["second", "deuxieme", "seconde", "zweite", "zweiten", "segundo", "segunda", "other", "autre", "later"];
 
@@ -87,6 +115,62 @@ pub fn yes_or_no(heard: &str) -> Option<Intent> {
         Some(Intent::Yes)
     } else {
         None
+    }
+}
+
+/// The day and time the caller's words name: a weekday or today/tomorrow in
+/// English as the grammar spells it, and `HH:MM` ("13h30", "14:30") or a
+/// part of the day.
+pub fn when(heard: &str) -> (Option<&'static str>, Option<String>) {
+    let words = words(heard);
+    let day = DAYS.iter().find(|(_, names)| has_any(&words, names)).map(|(day, _)| *day);
+    let part = PARTS.iter().find(|(_, names)| has_any(&words, names)).map(|(part, _)| part.to_string());
+    (day, clock(heard).or(part))
+}
+
+/// A time of day written with digits: "13h30", "9h", "14:30", "at 9".
+fn clock(heard: &str) -> Option<String> {
+    let bytes: Vec<char> = heard.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
+            let mut j = i;
+            while j < bytes.len() && bytes[j].is_ascii_digit() {
+                j += 1;
+            }
+            let hour: String = bytes[i..j].iter().collect();
+            if j - i <= 2 && j < bytes.len() && matches!(bytes[j], 'h' | 'H' | ':') {
+                let mut k = j + 1;
+                while k < bytes.len() && bytes[k].is_ascii_digit() && k - j <= 2 {
+                    k += 1;
+                }
+                let minutes: String = bytes[j + 1..k].iter().collect();
+                let hour: u32 = hour.parse().ok()?;
+                let minutes: u32 = if minutes.is_empty() { 0 } else { minutes.parse().ok()? };
+                if hour < 24 && minutes < 60 {
+                    return Some(format!("{hour:02}:{minutes:02}"));
+                }
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+/// The language the caller's words are in, when function words tell it
+/// clearly (one language scores highest, alone).
+pub fn language(heard: &str) -> Option<&'static str> {
+    let words = words(heard);
+    let mut scores: Vec<(usize, &'static str)> = LANGUAGES
+        .iter()
+        .map(|(code, list)| (words.iter().filter(|w| list.contains(&w.as_str())).count(), *code))
+        .collect();
+    scores.sort_by(|a, b| b.0.cmp(&a.0));
+    match scores.as_slice() {
+        [(best, code), (second, _), ..] if *best > 0 && best > second => Some(code),
+        _ => None,
     }
 }
 
@@ -140,6 +224,14 @@ pub fn ground(mut u: Understanding, heard: &str) -> Understanding {
         u.day = None;
         u.time = None;
     }
+    // A day or time the words name plainly wins over the model's reading.
+    let (day, time) = when(heard);
+    if let Some(day) = day {
+        u.day = Some(day.to_string());
+    }
+    if let Some(time) = time {
+        u.time = Some(time);
+    }
     if let Some(service) = &u.service {
         let service_words = words(service);
         if !service_words.iter().any(|w| w.len() > 3 && heard_words.iter().any(|h| h.starts_with(w.as_str()) || w.starts_with(h.as_str()) && h.len() > 3)) {
@@ -182,6 +274,19 @@ mod tests {
         for (heard, expected) in cases {
             assert_eq!(wants(heard), expected, "{heard}");
         }
+    }
+
+    #[test]
+    fn days_times_and_languages_come_from_the_words() {
+        assert_eq!(when("un contrôle mardi après-midi"), (Some("tuesday"), Some("afternoon".to_string())));
+        assert_eq!(when("jeudi à 13h30"), (Some("thursday"), Some("13:30".to_string())));
+        assert_eq!(when("tomorrow at 9h"), (Some("tomorrow"), Some("09:00".to_string())));
+        assert_eq!(when("as soon as possible"), (None, None));
+        assert_eq!(language("Je voudrais un rendez-vous mardi."), Some("fr"));
+        assert_eq!(language("I'd like to book a check-up."), Some("en"));
+        assert_eq!(language("Ich möchte einen Termin."), Some("de"));
+        assert_eq!(language("Oui."), Some("fr"));
+        assert_eq!(language("No."), None);
     }
 
     #[test]

@@ -252,7 +252,11 @@ impl Dialogue {
     pub fn respond(&mut self, u: &Understanding, heard: &str, now: PrimitiveDateTime, desk: &mut dyn Desk) -> Response {
         let grounded = cues::ground(u.clone(), heard);
         let u = &grounded;
-        self.tongue = Tongue::from_code(&u.language);
+        // The caller's own words tell the language better than the small
+        // model does; a turn that does not tell it keeps the language so far.
+        if let Some(code) = cues::language(heard) {
+            self.tongue = Tongue::from_code(code);
+        }
         self.absorb(u);
         // A short answer is read from the caller's words when they are plain.
         let answer = cues::yes_or_no(heard).unwrap_or(u.intent);
@@ -300,7 +304,8 @@ impl Dialogue {
                 }
             }
             Stage::ConfirmNumber(then) => {
-                if let Some(number) = u.phone.clone().filter(|n| Some(n) != self.intake.number.as_ref()) {
+                let said = u.phone.clone().or_else(|| digits_in(heard));
+                if let Some(number) = said.filter(|n| Some(n) != self.intake.number.as_ref()) {
                     self.intake.number = Some(number.clone());
                     return self.confirm_number(number, then);
                 }

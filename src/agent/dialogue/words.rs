@@ -111,6 +111,9 @@ pub fn grouped_number(number: &str) -> String {
     let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
     let sizes: Vec<usize> = if !plus && digits.len() == 10 && digits[0] == '0' {
         vec![2; 5]
+    } else if !plus && digits.len() == 11 && digits[0] == '0' {
+        // A British number: area or mobile prefix, then the rest.
+        vec![5, 6]
     } else {
         let mut sizes = vec![3; digits.len() / 3];
         match digits.len() % 3 {
@@ -371,7 +374,8 @@ mod tests {
     fn numbers_are_grouped_for_reading_back() {
         assert_eq!(grouped_number("0612345678"), "06 12 34 56 78");
         assert_eq!(grouped_number("+447700900123"), "+447 700 900 123");
-        assert_eq!(grouped_number("02392001234"), "023 920 012 34");
+        assert_eq!(grouped_number("02392001234"), "02392 001234");
+        assert_eq!(grouped_number("07700900461"), "07700 900461");
         assert_eq!(grouped_number("2025550123"), "202 555 0123");
         assert_eq!(grouped_number("12345"), "123 45");
         assert_eq!(grouped_number(""), "");
