@@ -66,6 +66,8 @@ pub fn rules(profile: &BusinessProfile, can_transfer: bool) -> Rules {
         on_vip: escalation.on_vip,
         on_keypad_zero: escalation.on_keypad_zero,
         facts: profile.facts_text(),
+        facts_language: profile.default_language().code().to_string(),
+        aliases: profile.appointment_types.iter().flat_map(|kind| kind.aliases.iter().cloned()).collect(),
         emergency_words,
     }
 }

@@ -120,7 +120,7 @@ impl Conversation {
             model_reply = self.free_reply().await;
             let blank = Understanding::blank("en");
             let understanding = reading.result.as_ref().unwrap_or(&blank);
-            if let Some(instead) = self.dialogue().and_then(|d| d.vet_reply(&model_reply, understanding)) {
+            if let Some(instead) = self.dialogue().and_then(|d| d.vet_reply(&model_reply, understanding, heard)) {
                 model_reply = instead;
             }
         }

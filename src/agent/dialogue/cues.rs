@@ -80,7 +80,7 @@ const PARTS: &[(&str, &[&str])] = &[
 
 /// Function words that tell the caller's language, folded.
 const LANGUAGES: &[(&str, &[&str])] = &[
-    ("fr", &["je", "voudrais", "bonjour", "oui", "non", "c'est", "est", "le", "la", "les", "une", "pour", "mon", "ma", "au", "revoir", "merci", "vous", "s'il", "plait", "rendez-vous", "aucun", "finalement", "ce", "serait", "mieux", "des", "deux", "premier", "deuxieme"]),
+    ("fr", &["je", "voudrais", "bonjour", "oui", "non", "c'est", "est", "le", "la", "les", "une", "un", "pour", "combien", "coute", "ou", "se", "trouve", "quelle", "quel", "heure", "prix", "d'un", "d'une", "du", "avez", "pouvez", "puis", "cabinet", "mon", "ma", "au", "revoir", "merci", "vous", "s'il", "plait", "rendez-vous", "aucun", "finalement", "ce", "serait", "mieux", "des", "deux", "premier", "deuxieme"]),
     ("en", &["i", "i'd", "i'm", "the", "my", "is", "to", "please", "yes", "hello", "thanks", "thank", "can", "you", "would", "like", "that's", "it's", "first", "second", "goodbye", "bye"]),
     ("de", &["ich", "der", "die", "das", "und", "ja", "nein", "bitte", "ist", "mochte", "guten", "danke", "einen", "termin", "wiedersehen"]),
     ("es", &["yo", "el", "los", "quiero", "gracias", "hola", "por", "favor", "una", "cita", "adios", "buenos"]),
@@ -172,6 +172,36 @@ pub fn language(heard: &str) -> Option<&'static str> {
         [(best, code), (second, _), ..] if *best > 0 && best > second => Some(code),
         _ => None,
     }
+}
+
+/// Words of a question about a price, folded.
+const PRICE: &[&str] = &[
+    "how much", "cost", "costs", "price", "prices", "fee", "charge", "combien", "coute", "coutent", "prix", "tarif",
+    "tarifs", "kostet", "kosten", "preis", "cuanto", "cuesta", "precio",
+];
+
+/// Whether the caller asks what something costs.
+pub fn asks_price(heard: &str) -> bool {
+    has_any(&words(heard), PRICE)
+}
+
+/// Words too common to name a topic, in any of the four languages.
+const COMMON: &[&str] = &[
+    "you", "your", "can", "the", "and", "for", "our", "are", "have", "has", "with", "into", "what", "when", "where",
+    "how", "much", "does", "yes", "not", "this", "that", "there", "here", "please", "would", "like", "could", "will",
+    "about", "from", "they", "them", "its", "it's", "any", "all", "out", "get", "who", "which", "way", "did",
+];
+
+/// A word of at least three letters that both the question and the answer
+/// use and the facts (folded) never contain, if there is one.
+pub fn shared_topic_outside(heard: &str, reply: &str, facts: &str) -> Option<String> {
+    let asked = words(heard);
+    let answered = words(reply);
+    asked
+        .into_iter()
+        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
+        .filter(|w| answered.contains(w))
+        .find(|w| !facts.contains(w.as_str()))
 }
 
 /// What the caller asks for, when their words name it plainly.
@@ -287,6 +317,15 @@ mod tests {
         assert_eq!(language("Ich möchte einen Termin."), Some("de"));
         assert_eq!(language("Oui."), Some("fr"));
         assert_eq!(language("No."), None);
+    }
+
+    #[test]
+    fn topics_outside_the_facts_are_found() {
+        let facts = fold("Opening hours: Saturday 09:00-12:00. A check-up costs 45 pounds. Address: 12 Quay Street");
+        let dog = shared_topic_outside("Can I bring my dog into the waiting room?", "Yes, you can bring your dog into the waiting room.", &facts);
+        assert_eq!(dog.as_deref(), Some("bring"));
+        assert_eq!(shared_topic_outside("What time do you open on Saturday?", "We open on Saturday at 9.", &facts), None);
+        assert_eq!(shared_topic_outside("How much does a check-up cost?", "A check-up costs 45 pounds.", &facts), None);
     }
 
     #[test]

@@ -81,6 +81,11 @@ pub struct Rules {
     pub on_keypad_zero: bool,
     /// Every fact the box may state, for checking the model's numbers.
     pub facts: String,
+    /// ISO code of the language the facts are written in.
+    pub facts_language: String,
+    /// Other names of the appointment types ("contrôle"), which count as
+    /// known services in any language.
+    pub aliases: Vec<String>,
     /// Words that make a call an emergency whatever the model read, folded
     /// to lowercase without accents.
     pub emergency_words: Vec<String>,
@@ -457,19 +462,26 @@ impl Dialogue {
     /// Checks the model's answer to a question before it is spoken: every
     /// number in it must be one the facts state, and a service the caller
     /// named must be in the facts. Returns the sentence to say instead.
-    pub fn vet_reply(&self, reply: &str, u: &Understanding) -> Option<String> {
+    pub fn vet_reply(&self, reply: &str, u: &Understanding, heard: &str) -> Option<String> {
         let facts = super::desk::fold(&self.rules.facts);
-        let unknown_service = u.service.as_deref().is_some_and(|service| {
+        let known = format!("{facts} {}", super::desk::fold(&self.rules.aliases.join(" ")));
+        let unknown_service = cues::asks_price(heard) && u.service.as_deref().is_some_and(|service| {
             let words: Vec<String> = super::desk::fold(service)
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| w.len() > 3)
                 .map(str::to_string)
                 .collect();
-            !words.is_empty() && !words.iter().any(|w| facts.contains(w.as_str()))
+            !words.is_empty() && !words.iter().any(|w| known.contains(w.as_str()))
         });
+        // When the caller speaks the facts' language, a topic word that the
+        // question and the answer share but the facts lack means the model is
+        // answering about something the profile does not cover ("can I bring
+        // my dog?" "Yes, you can bring your dog").
+        let same_language = self.tongue.code() == self.rules.facts_language;
+        let off_topic = same_language && cues::shared_topic_outside(heard, reply, &facts).is_some();
         if reply.trim().is_empty() {
             Some(words::pardon(self.tongue))
-        } else if unknown_service || !grounded(reply, &self.rules.facts) {
+        } else if unknown_service || off_topic || !grounded(reply, &self.rules.facts) {
             tracing::debug!(unknown_service, "the model's answer is not in the profile; the box declines instead");
             Some(words::not_known(self.tongue))
         } else {

@@ -73,8 +73,10 @@ fn rules() -> Rules {
         on_angry: true,
         on_vip: true,
         on_keypad_zero: true,
-        facts: "Saturday: 09:00-12:00. A check-up costs 45 pounds.".to_string(),
+        facts: "Opening hours: Saturday 09:00-12:00. A check-up costs 45 pounds.".to_string(),
         emergency_words: vec!["bleeding".to_string(), "urgence".to_string()],
+        facts_language: "en".to_string(),
+        aliases: vec!["contrôle".to_string()],
     }
 }
 
@@ -219,11 +221,11 @@ fn invented_answers_are_not_spoken() {
     let question = turn("question", &[]);
     let r = dialogue.respond(&question, "how much is a crown", NOW, &mut book);
     assert_eq!(r.say, vec![Part::Model]);
-    let declined = dialogue.vet_reply("A crown costs 300 pounds.", &question).unwrap();
+    let declined = dialogue.vet_reply("A crown costs 300 pounds.", &question, "how much is a crown").unwrap();
     assert!(declined.starts_with("I'm sorry, I don't have that information"), "{declined}");
-    assert_eq!(dialogue.vet_reply("On Saturday we open at 9 until 12.", &question), None);
+    assert_eq!(dialogue.vet_reply("On Saturday we open at 9 until 12.", &question, "when do you open on saturday"), None);
     let whitening = turn("question", &[("service", "whitening")]);
-    assert!(dialogue.vet_reply("Whitening costs 45 pounds.", &whitening).is_some(), "a service absent from the facts");
+    assert!(dialogue.vet_reply("Whitening costs 45 pounds.", &whitening, "how much is whitening").is_some(), "a service absent from the facts");
 }
 
 #[test]
