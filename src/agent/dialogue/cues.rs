@@ -193,15 +193,22 @@ const COMMON: &[&str] = &[
 ];
 
 /// A word of at least three letters that both the question and the answer
-/// use and the facts (folded) never contain, if there is one.
+/// use and the facts (folded) never contain, when no other word of the
+/// answer comes from the facts: the answer is then about a topic the
+/// profile does not cover. "Where are you located?" answered with the
+/// street of the facts is anchored, though "located" is not a fact.
 pub fn shared_topic_outside(heard: &str, reply: &str, facts: &str) -> Option<String> {
     let asked = words(heard);
     let answered = words(reply);
-    asked
-        .into_iter()
-        .filter(|w| w.chars().count() >= 3 && !COMMON.contains(&w.as_str()))
-        .filter(|w| answered.contains(w))
-        .find(|w| !facts.contains(w.as_str()))
+    let topical = |w: &String| w.chars().count() >= 3 && !COMMON.contains(&w.as_str());
+    let anchored = answered
+        .iter()
+        .filter(|w| topical(w) && w.chars().count() >= 4)
+        .any(|w| facts.contains(w.as_str()));
+    if anchored {
+        return None;
+    }
+    asked.into_iter().filter(topical).filter(|w| answered.contains(w)).find(|w| !facts.contains(w.as_str()))
 }
 
 /// What the caller asks for, when their words name it plainly.
@@ -326,6 +333,7 @@ mod tests {
         assert_eq!(dog.as_deref(), Some("bring"));
         assert_eq!(shared_topic_outside("What time do you open on Saturday?", "We open on Saturday at 9.", &facts), None);
         assert_eq!(shared_topic_outside("How much does a check-up cost?", "A check-up costs 45 pounds.", &facts), None);
+        assert_eq!(shared_topic_outside("Where are you located?", "We are located at 12 Quay Street.", &facts), None);
     }
 
     #[test]
