@@ -72,6 +72,7 @@ pub async fn chat(mut config: Config, args: ChatArgs) -> Result<(), String> {
     let store = Arc::new(Mutex::new(Store::open(&database).map_err(|e| e.to_string())?));
     let now = args.at.unwrap_or_else(local_now);
     let mut call = TextCall::start(llm, &profile, store, &database, args.caller_number.as_deref(), now)
+        .await
         .map_err(|e| e.to_string())?;
     println!("box   : {}", call.greeting());
 
@@ -126,7 +127,7 @@ pub async fn chat(mut config: Config, args: ChatArgs) -> Result<(), String> {
         }
     }
     let intake = call.intake();
-    let id = call.finish(CallOutcome::Completed).map_err(|e| e.to_string())?;
+    let id = call.finish(CallOutcome::Completed).await.map_err(|e| e.to_string())?;
     println!("call {id} stored; details: {intake:?}");
     Ok(())
 }

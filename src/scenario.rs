@@ -137,6 +137,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
     let seeded = seed(&database, profile, &scenario.seed)?;
     let store = Arc::new(Mutex::new(store));
     let mut call = TextCall::start(llm.clone(), profile, store.clone(), &database, scenario.caller_number.as_deref(), at)
+        .await
         .map_err(|e| e.to_string())?;
     let mut transcript = vec![format!("box: {}", call.greeting())];
     let mut said = Vec::new();
@@ -164,7 +165,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
             break;
         }
     }
-    let call_id = call.finish(CallOutcome::Completed).map_err(|e| e.to_string())?;
+    let call_id = call.finish(CallOutcome::Completed).await.map_err(|e| e.to_string())?;
     let store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let intake = store.intake(call_id).map_err(|e| e.to_string())?;
     let (readings, valid_readings) = store.reading_counts().map_err(|e| e.to_string())?;

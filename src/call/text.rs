@@ -30,7 +30,7 @@ impl TextCall {
     /// Starts a call as if `caller_number` rang at `now` (the business's
     /// local time). `database` is the store's file, which also contains the
     /// appointment book.
-    pub fn start(
+    pub async fn start(
         llm: Llm,
         profile: &BusinessProfile,
         store: Arc<Mutex<Store>>,
@@ -38,8 +38,15 @@ impl TextCall {
         caller_number: Option<&str>,
         now: PrimitiveDateTime,
     ) -> Result<TextCall, StoreError> {
-        let call_id = lock(&store).start_call("text", caller_number, None)?;
-        let desk = BookDesk::open(database, profile::schedule(profile), profile::services(profile), Some(call_id))?;
+        let (schedule, services) = (profile::schedule(profile), profile::services(profile));
+        let (shared, database, number) = (store.clone(), database.to_path_buf(), caller_number.map(str::to_string));
+        let (call_id, desk) = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
+            let call_id = lock(&shared).start_call("text", number.as_deref(), None)?;
+            let desk = BookDesk::open(&database, schedule, services, Some(call_id))?;
+            Ok((call_id, desk))
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))??;
         let vip = caller_number.is_some_and(|number| profile.is_vip(number));
         let language = profile.default_language();
         let dialogue = Dialogue::new(
@@ -58,7 +65,8 @@ impl TextCall {
             started: Instant::now(),
             greeting,
         };
-        call.record(Speaker::Assistant, &call.greeting.clone())?;
+        let turn = call.turn(Speaker::Assistant, &call.greeting);
+        call.write(move |store, id| store.add_turn(id, &turn).map(drop)).await?;
         Ok(call)
     }
 
@@ -73,15 +81,22 @@ impl TextCall {
     /// Handles the caller typing `text`. Stores the turn, the model's reading,
     /// the box's response and the intake with the call, then returns the response.
     pub async fn say(&mut self, text: &str) -> Result<Answer, StoreError> {
-        self.record(Speaker::Caller, text)?;
+        let turn = self.turn(Speaker::Caller, text);
+        self.write(move |store, id| store.add_turn(id, &turn).map(drop)).await?;
         let answer = self.conversation.caller_says(text).await;
         let (intent, error) = match &answer.reading.result {
             Ok(understanding) => (Some(format!("{:?}", understanding.intent).to_lowercase()), None),
             Err(error) => (None, Some(error.to_string())),
         };
-        lock(&self.store).add_reading(self.call_id, intent.as_deref(), error.as_deref(), answer.reading.elapsed_ms)?;
-        self.record(Speaker::Assistant, &answer.spoken)?;
-        self.save_intake()?;
+        let elapsed_ms = answer.reading.elapsed_ms;
+        let turn = self.turn(Speaker::Assistant, &answer.spoken);
+        let row = intake_row(&self.intake());
+        self.write(move |store, id| {
+            store.add_reading(id, intent.as_deref(), error.as_deref(), elapsed_ms)?;
+            store.add_turn(id, &turn)?;
+            store.save_intake(id, &row)
+        })
+        .await?;
         Ok(answer)
     }
 
@@ -90,8 +105,13 @@ impl TextCall {
     pub async fn key(&mut self, digit: char) -> Result<Option<String>, StoreError> {
         let spoken = self.conversation.key(digit).await;
         if let Some(spoken) = &spoken {
-            self.record(Speaker::Assistant, spoken)?;
-            self.save_intake()?;
+            let turn = self.turn(Speaker::Assistant, spoken);
+            let row = intake_row(&self.intake());
+            self.write(move |store, id| {
+                store.add_turn(id, &turn)?;
+                store.save_intake(id, &row)
+            })
+            .await?;
         }
         Ok(spoken)
     }
@@ -102,30 +122,39 @@ impl TextCall {
     }
 
     /// Ends the call, storing its language, outcome and duration, and returns its id.
-    pub fn finish(self, outcome: CallOutcome) -> Result<i64, StoreError> {
-        let store = lock(&self.store);
-        let language = self.conversation.dialogue().map(|d| d.language()).unwrap_or("en");
-        store.set_call_language(self.call_id, language)?;
-        store.finish_call(self.call_id, outcome, self.started.elapsed().as_millis() as u64)?;
+    pub async fn finish(self, outcome: CallOutcome) -> Result<i64, StoreError> {
+        let language = self.conversation.dialogue().map_or("en", |d| d.language());
+        let duration_ms = self.started.elapsed().as_millis() as u64;
+        self.write(move |store, id| {
+            store.set_call_language(id, language)?;
+            store.finish_call(id, outcome, duration_ms)
+        })
+        .await?;
         Ok(self.call_id)
     }
 
-    fn record(&self, speaker: Speaker, text: &str) -> Result<(), StoreError> {
+    fn turn(&self, speaker: Speaker, text: &str) -> NewTurn {
         let at = self.started.elapsed().as_millis() as u64;
-        let turn = NewTurn {
+        NewTurn {
             speaker: Some(speaker),
             text: text.to_string(),
             start_ms: at,
             end_ms: at,
             ..NewTurn::default()
-        };
-        lock(&self.store).add_turn(self.call_id, &turn)?;
-        Ok(())
+        }
     }
 
-    fn save_intake(&self) -> Result<(), StoreError> {
-        let row = intake_row(&self.intake());
-        lock(&self.store).save_intake(self.call_id, &row)
+    /// Runs `step` on the store in a blocking task, because SQLite writes wait
+    /// for the disk (synchronous=FULL) and must not hold up an async worker.
+    async fn write<T: Send + 'static>(
+        &self,
+        step: impl FnOnce(&mut Store, i64) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let store = self.store.clone();
+        let call_id = self.call_id;
+        tokio::task::spawn_blocking(move || step(&mut lock(&store), call_id))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?
     }
 }
 

@@ -34,6 +34,8 @@ pub enum StoreError {
     CallNotFound(i64),
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("a call database task failed: {0}")]
+    Task(String),
     #[error("appointment book: {0}")]
     Booking(#[from] standardiste_booking::BookingError),
 }
