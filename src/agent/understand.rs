@@ -59,7 +59,7 @@ const FIELDS: &[(&str, &str)] = &[
 /// The key after which the spoken reply streams.
 pub const REPLY_KEY: &str = "\"reply\":";
 
-/// What the caller wants, as the model reads it.
+/// The caller's request, as the model reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Intent {
@@ -88,7 +88,7 @@ pub enum Intent {
     Other,
 }
 
-/// How urgent the caller says their matter is.
+/// Urgency of the caller's matter, as the caller states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Urgency {
@@ -117,11 +117,11 @@ pub struct Understanding {
     pub angry: bool,
     /// ISO 639-1 code of the language the caller speaks.
     pub language: String,
-    /// What the model would say; the product may say something else.
+    /// The model's proposed reply. The product may speak other words.
     pub reply: String,
 }
 
-/// Why a model output was not acted on.
+/// Reason a model output was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UnderstandError {
     #[error("the model's output is not a complete understanding ({reason}); it was {chars} characters long")]
@@ -146,7 +146,7 @@ impl Understanding {
         Ok(understanding)
     }
 
-    /// A reading that carries nothing: the caller's own words then decide
+    /// Builds a reading that carries nothing: the caller's own words then decide
     /// (an emergency word, a yes, digits), as when the model's output was
     /// invalid.
     pub fn blank(language: &str) -> Understanding {
@@ -165,7 +165,7 @@ impl Understanding {
         }
     }
 
-    /// Whether a partial output is inside a string that has run past
+    /// Tells whether a partial output is inside a string that has run past
     /// [`MAX_FIELD_CHARS`]. Strings hold no quote, so an odd count of quotes
     /// means a string is open.
     pub fn runs_away(partial: &str) -> bool {
@@ -275,7 +275,7 @@ mod tests {
     const BOOKING: &str = r#"{"intent":"book","name":"Anna Lefèvre","phone":"06 12 34 56 78","reason":null,"service":"check-up","day":"tuesday","time":"afternoon","urgency":"normal","angry":false,"language":"fr","reply":"Je regarde nos disponibilités."}"#;
 
     #[test]
-    fn a_complete_output_parses() {
+    fn reading_complete_output_parses() {
         let understanding = Understanding::parse(BOOKING).unwrap();
         assert_eq!(understanding.intent, Intent::Book);
         assert_eq!(understanding.name.as_deref(), Some("Anna Lefèvre"));
@@ -285,7 +285,7 @@ mod tests {
     }
 
     #[test]
-    fn the_head_is_read_before_the_reply_is_written() {
+    fn reading_head_parses_before_reply() {
         let cut = BOOKING.find("disponibilités").unwrap();
         let head = Understanding::parse_head(&BOOKING[..cut]).unwrap().unwrap();
         assert_eq!(head.intent, Intent::Book);
@@ -304,7 +304,7 @@ mod tests {
     }
 
     #[test]
-    fn a_reply_cut_by_the_token_limit_is_closed() {
+    fn reading_cut_reply_is_closed() {
         let cut = &BOOKING[..BOOKING.find("disponibilités").unwrap()];
         let reading = Understanding::parse_cut(cut).unwrap();
         assert_eq!(reading.reply, "Je regarde nos");
@@ -313,7 +313,7 @@ mod tests {
     }
 
     #[test]
-    fn a_runaway_field_is_emptied_and_the_rest_closed() {
+    fn reading_runaway_field_is_emptied() {
         let looping = format!(r#"{{"intent":"question","name":null,"phone":null,"reason":"{}"#, "Portsmouth, ".repeat(12));
         assert!(Understanding::runs_away(&looping));
         let reading = Understanding::close_runaway(&looping, "fr").unwrap();

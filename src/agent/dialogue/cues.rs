@@ -10,14 +10,14 @@
 use super::super::desk::fold;
 use super::super::understand::{Intent, Understanding};
 
-/// Words that answer yes, in the four languages, folded.
+/// Words meaning yes in the four languages, folded.
 const YES: &[&str] = &[
     "yes", "yeah", "yep", "sure", "ok", "okay", "right", "correct", "fine", "perfect", "please", "exactly",
     "oui", "ouais", "d'accord", "daccord", "parfait", "exactement", "volontiers", "tout a fait", "c'est ca", "cest ca",
     "ja", "genau", "richtig", "gerne", "stimmt", "si", "claro", "vale", "correcto", "de acuerdo", "perfecto",
 ];
 
-/// Words that answer no, folded. Checked before yes: "no, that's not right".
+/// Words meaning no, folded. They are checked before yes, because of "no, that's not right".
 const NO: &[&str] = &[
     "no", "nope", "not", "wrong", "don't", "dont", "non", "pas", "nein", "nicht", "falsch", "incorrecto",
 ];
@@ -106,7 +106,7 @@ fn has_any(folded_words: &[String], list: &[&str]) -> bool {
     list.iter().any(|phrase| has_phrase(folded_words, phrase))
 }
 
-/// Yes or no, when the caller's words say so plainly.
+/// Returns yes or no when the caller's words state it plainly.
 pub fn yes_or_no(heard: &str) -> Option<Intent> {
     let words = words(heard);
     if has_any(&words, NO) {
@@ -118,7 +118,7 @@ pub fn yes_or_no(heard: &str) -> Option<Intent> {
     }
 }
 
-/// The day and time the caller's words name: a weekday or today/tomorrow in
+/// Returns the day and time the caller's words name: a weekday or today/tomorrow in
 /// English as the grammar spells it, and `HH:MM` ("13h30", "14:30") or a
 /// part of the day.
 pub fn when(heard: &str) -> (Option<&'static str>, Option<String>) {
@@ -128,7 +128,7 @@ pub fn when(heard: &str) -> (Option<&'static str>, Option<String>) {
     (day, clock(heard).or(part))
 }
 
-/// A time of day written with digits: "13h30", "9h", "14:30", "at 9".
+/// Parses a time of day written with digits: "13h30", "9h", "14:30", "at 9".
 fn clock(heard: &str) -> Option<String> {
     let bytes: Vec<char> = heard.chars().collect();
     let mut i = 0;
@@ -180,7 +180,7 @@ const PRICE: &[&str] = &[
     "tarifs", "kostet", "kosten", "preis", "cuanto", "cuesta", "precio",
 ];
 
-/// Whether the caller asks what something costs.
+/// Tells whether the caller asks what something costs.
 pub fn asks_price(heard: &str) -> bool {
     has_any(&words(heard), PRICE)
 }
@@ -211,13 +211,13 @@ pub fn shared_topic_outside(heard: &str, reply: &str, facts: &str) -> Option<Str
     asked.into_iter().filter(topical).filter(|w| answered.contains(w)).find(|w| !facts.contains(w.as_str()))
 }
 
-/// What the caller asks for, when their words name it plainly.
+/// Returns the request the caller's words name plainly, if any.
 pub fn wants(heard: &str) -> Option<Intent> {
     let words = words(heard);
     WANTS.iter().find(|(_, phrases)| has_any(&words, phrases)).map(|(intent, _)| *intent)
 }
 
-/// Which of two offered slots the caller picked: "the first", "la deuxième".
+/// Returns which of two offered slots the caller picked: "the first", "la deuxième".
 pub fn ordinal(heard: &str) -> Option<usize> {
     let words = words(heard);
     if has_any(&words, SECOND) {
@@ -229,13 +229,13 @@ pub fn ordinal(heard: &str) -> Option<usize> {
     }
 }
 
-/// Whether the caller's words name a day or a time.
+/// Tells whether the caller's words name a day or a time.
 pub fn mentions_when(heard: &str) -> bool {
     let words = words(heard);
     has_any(&words, WHEN) || heard.chars().any(|c| c.is_ascii_digit())
 }
 
-/// The digits in the caller's words.
+/// Returns the digits in the caller's words.
 pub fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }

@@ -20,11 +20,11 @@ use words::Tongue;
 /// Slots offered at once: two is what a caller can hold in mind on the phone.
 const OFFERS: usize = 2;
 
-/// Times the box asks the same thing before it offers a message instead.
+/// Maximum repeats of one question before the box offers a message instead.
 const MAX_REPEATS: u8 = 2;
 
-/// The soonest a slot may start after the call: nobody can be at the
-/// clinic the minute they hang up.
+/// Minimum delay between the call and an offered slot, so the caller has
+/// time to reach the business.
 const LEAD: time::Duration = time::Duration::hours(1);
 
 /// A free time the appointment book can give.
@@ -43,7 +43,7 @@ pub struct Appointment {
     pub start: PrimitiveDateTime,
 }
 
-/// Why a booking did not go through.
+/// Reason a booking failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BookError {
     /// Someone else took the slot first.
@@ -51,16 +51,16 @@ pub enum BookError {
     Failed(String),
 }
 
-/// What the dialogue needs from the business and its appointment book.
+/// Access to the business's appointment book, as the dialogue uses it.
 pub trait Desk {
     /// Names of the appointment types, in the profile's order.
     fn services(&self) -> Vec<String>;
-    /// The appointment type the caller's words name, if any.
+    /// Returns the appointment type the caller's words name, if any.
     fn match_service(&self, words: &str) -> Option<String>;
     /// Free slots for `service` starting at or after `from`, nearest first.
     fn free(&mut self, service: &str, from: PrimitiveDateTime, limit: usize) -> Vec<Offer>;
     fn book(&mut self, service: &str, offer: &Offer, name: &str, number: &str) -> Result<Appointment, BookError>;
-    /// The caller's own upcoming appointments, found by their number only.
+    /// Returns the caller's own upcoming appointments, found by their number only.
     fn upcoming(&mut self, number: &str, now: PrimitiveDateTime) -> Vec<Appointment>;
     fn cancel(&mut self, id: i64, number: &str) -> Result<Appointment, BookError>;
     fn reschedule(&mut self, id: i64, number: &str, offer: &Offer) -> Result<Appointment, BookError>;
@@ -69,7 +69,7 @@ pub trait Desk {
 /// The profile's escalation rules, and what this call's line can do.
 #[derive(Debug, Clone)]
 pub struct Rules {
-    /// Where a transfer goes; `None` means escalations end in a callback.
+    /// Transfer destination. `None` makes every escalation end in a callback.
     pub transfer_to: Option<String>,
     /// Whether the line can transfer a call at all.
     pub can_transfer: bool,
@@ -91,7 +91,7 @@ pub struct Rules {
     pub emergency_words: Vec<String>,
 }
 
-/// Why a call was escalated.
+/// Reason a call was escalated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Escalation {
     Emergency,
@@ -113,7 +113,7 @@ impl Escalation {
     }
 }
 
-/// One piece of what the box says next.
+/// One part of the box's next spoken response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Part {
     /// The model's reply, as it streams.
@@ -133,7 +133,7 @@ pub enum Effect {
     Moved { from: Appointment, to: Appointment },
 }
 
-/// The box's answer to one caller turn or key press.
+/// The box's response to one caller turn or key press.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Response {
     pub say: Vec<Part>,
@@ -155,7 +155,7 @@ impl Response {
         self
     }
 
-    /// The text parts joined, for logs and tests.
+    /// Joins the text parts, for logs and tests.
     pub fn spoken(&self) -> String {
         self.say
             .iter()
@@ -182,7 +182,7 @@ pub struct Intake {
     pub callback_promised: bool,
 }
 
-/// What the caller is trying to do with the appointment book.
+/// The caller's goal with the appointment book.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Goal {
     New,
