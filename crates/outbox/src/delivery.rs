@@ -23,8 +23,10 @@ pub enum Channel {
     Sms,
     /// An email over SMTP. The recipient is an email address.
     Email,
-    /// A JSON POST to the configured URL. The recipient is a free label
-    /// copied into the JSON envelope, such as "crm".
+    /// A JSON POST. With [`WebhookRoutes`](crate::WebhookRoutes) the
+    /// recipient is the URL that receives it. With
+    /// [`WebhookTransport`](crate::WebhookTransport), which posts to its own
+    /// configured URL, the recipient is a free label such as "crm".
     Webhook,
 }
 
@@ -67,7 +69,8 @@ impl FromStr for Channel {
 #[derive(Clone)]
 pub struct NewDelivery {
     pub channel: Channel,
-    /// Phone number (SMS), email address (email) or label (webhook).
+    /// Phone number (SMS), email address (email), or URL or label (webhook,
+    /// see [`Channel::Webhook`]). The JSON envelope of a webhook carries it.
     pub recipient: String,
     /// Email subject and webhook `subject` field. SMS transports may ignore it.
     pub subject: String,

@@ -33,6 +33,14 @@
 //! Enqueuing the same key twice stores one item ([`enqueue`] returns false),
 //! so a caller that retries its own transaction does not duplicate a recap.
 //!
+//! # Recipients
+//!
+//! An item's `recipient` is a phone number (SMS), an email address (email),
+//! or for the webhook channel the URL that receives the POST, as
+//! [`WebhookRoutes`] reads it. [`WebhookTransport`] posts to its one
+//! configured URL instead and only copies the recipient into the JSON
+//! envelope, so there the recipient may be a free label such as "crm".
+//!
 //! # Usage
 //!
 //! The project's store applies [`MIGRATIONS`] and enqueues in its own
@@ -52,15 +60,17 @@ mod status;
 mod tls;
 mod transport;
 pub mod webhook;
+mod webhook_routes;
 
 pub use delivery::{Channel, Delivery, NewDelivery, MAX_BODY_BYTES, MAX_KEY_BYTES};
 pub use error::{OutboxError, SettingsError};
 pub use outbox::{Outbox, RunReport};
 pub use queue::{enqueue, purge_sent, retry_failed};
-pub use redact::{mask_digits, mask_recipient};
+pub use redact::{mask_digits, mask_recipient, redact_url};
 pub use retry::RetryPolicy;
 pub use schema::{configure_connection, BUSY_TIMEOUT, MIGRATIONS};
 pub use smtp::{SmtpSecurity, SmtpSettings, SmtpTransport};
 pub use status::{status, OutboxStatus};
 pub use transport::{BoxFuture, DeliveryError, Transport, Transports};
 pub use webhook::{WebhookSettings, WebhookTransport};
+pub use webhook_routes::{WebhookRoutes, WebhookRoutesSettings};

@@ -92,6 +92,13 @@ impl Hook {
         }
     }
 
+    /// Closes the listener and every connection, and waits until the port is
+    /// free, so that a new receiver can bind the same address at once.
+    pub async fn stop(mut self) {
+        self.accept.abort();
+        let _ = (&mut self.accept).await;
+    }
+
     pub fn url(&self) -> String {
         format!("http://{}/hooks/recap", self.addr)
     }
