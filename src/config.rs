@@ -34,6 +34,8 @@ pub struct Config {
     pub tts: TtsConfig,
     pub vad: VadConfig,
     pub call: CallConfig,
+    /// How recaps and alerts leave the box: mail server, webhook key, transcript link.
+    pub delivery: crate::recap::settings::DeliveryConfig,
     /// The telephone lines `standardiste serve` answers, one `[[line]]` table each.
     #[serde(rename = "line")]
     pub lines: Vec<crate::line::settings::LineSettings>,
@@ -83,6 +85,8 @@ pub struct TtsConfig {
     pub voice: String,
     /// Speaking rate: Piper's length scale divided by this. 1.0 is the voice's own pace.
     pub speed: f32,
+    /// Folder of SVOX Pico's language files, the voices of languages without a Piper voice.
+    pub pico_dir: PathBuf,
 }
 
 /// Voice activity detection and endpointing settings. Times are milliseconds.
@@ -127,6 +131,7 @@ impl Default for Config {
             tts: TtsConfig::default(),
             vad: VadConfig::default(),
             call: CallConfig::default(),
+            delivery: Default::default(),
             lines: Vec::new(),
         }
     }
@@ -163,6 +168,7 @@ impl Default for TtsConfig {
         TtsConfig {
             voice: "en_US-joe-medium.onnx".to_string(),
             speed: 1.0,
+            pico_dir: PathBuf::from(standardiste_pico::DEFAULT_LANG_DIR),
         }
     }
 }
@@ -238,6 +244,7 @@ impl Config {
         for line in &mut self.lines {
             line.resolve_paths(base);
         }
+        self.delivery.resolve(base);
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -275,6 +282,7 @@ impl Config {
         if self.stt.threads == 0 || self.llm.threads == 0 {
             return Err("stt.threads and llm.threads must be at least 1".to_string());
         }
+        self.delivery.validate()?;
         crate::line::settings::validate(&self.lines)
     }
 

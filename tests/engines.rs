@@ -12,7 +12,8 @@ use standardiste::audio::resample::Resampler;
 use standardiste::audio::{to_f32, LINE_RATE, MODEL_RATE};
 use standardiste::config::{LlmConfig, VadConfig};
 use standardiste::speech::endpoint::{EndpointEvent, Endpointer};
-use standardiste::speech::tts::Tts;
+use standardiste::profile::{Language, Voice};
+use standardiste::speech::tts::{Speaker, Tts, VoicePaths};
 use standardiste::speech::vad::{VadModel, WINDOW_SAMPLES};
 
 /// Runs line audio through Silero and the endpointer; returns the events.
@@ -64,9 +65,18 @@ fn tones(frequencies: &[f32], samples: usize, amplitude: f32) -> Vec<i16> {
         .collect()
 }
 
+/// The shipped voices: the default Piper voice, Piper voices in `models_dir`, Pico.
+fn voices(models_dir: &std::path::Path) -> VoicePaths {
+    VoicePaths {
+        models_dir: models_dir.to_path_buf(),
+        default_voice: model("en_US-joe-medium.onnx"),
+        pico_dir: standardiste_pico::DEFAULT_LANG_DIR.into(),
+    }
+}
+
 #[test]
 fn piper_speaks_at_line_rate_and_vad_hears_it() {
-    let tts = Tts::load(&model("en_US-joe-medium.onnx"), 1.0).unwrap();
+    let tts = Tts::load(voices(&common::models_dir()), 1.0).unwrap();
     let speech = RUNTIME.block_on(tts.synthesize("We are open on Saturday from nine until noon.")).unwrap();
     let duration = seconds(speech.samples.len());
     assert!((1.5..6.0).contains(&duration), "{duration} s of speech");
@@ -77,10 +87,51 @@ fn piper_speaks_at_line_rate_and_vad_hears_it() {
 
 #[test]
 fn fixed_phrases_are_synthesised_once() {
-    let tts = Tts::load(&model("en_US-joe-medium.onnx"), 1.0).unwrap();
-    let first = RUNTIME.block_on(tts.phrase("Are you still there?")).unwrap();
-    let second = RUNTIME.block_on(tts.phrase("Are you still there?")).unwrap();
+    let tts = Tts::load(voices(&common::models_dir()), 1.0).unwrap();
+    let english = Speaker::new(Language::En, Voice::Piper("en_US-joe-medium".into()));
+    let first = RUNTIME.block_on(tts.phrase("Are you still there?", &english)).unwrap();
+    let second = RUNTIME.block_on(tts.phrase("Are you still there?", &english)).unwrap();
     assert!(Arc::ptr_eq(&first.samples, &second.samples));
+    let french = Speaker::new(Language::Fr, Voice::Pico);
+    let third = RUNTIME.block_on(tts.phrase("Are you still there?", &french)).unwrap();
+    assert!(!Arc::ptr_eq(&first.samples, &third.samples), "another voice shares the phrase cache");
+}
+
+#[test]
+fn each_language_gets_its_voice() {
+    let tts = Tts::load(voices(&common::models_dir()), 1.0).unwrap();
+    let cases = [
+        (Language::En, Voice::Piper("en_US-joe-medium".into()), "piper:en_US-joe-medium", "We open at nine on Saturday."),
+        (Language::Fr, Voice::Pico, "pico:fr-FR", "Nous ouvrons à 9h le samedi."),
+        (Language::De, Voice::Pico, "pico:de-DE", "Wir öffnen am Samstag um 9 Uhr."),
+        (Language::Es, Voice::Pico, "pico:es-ES", "Abrimos el sábado a las 9."),
+        (Language::It, Voice::Pico, "pico:it-IT", "Apriamo sabato alle 9."),
+    ];
+    for (language, voice, expected, text) in cases {
+        let speech = RUNTIME.block_on(tts.speak(text, &Speaker::new(language, voice))).unwrap();
+        assert_eq!(speech.voice, expected, "{language:?}");
+        let duration = seconds(speech.samples.len());
+        assert!((1.0..8.0).contains(&duration), "{language:?}: {duration} s of speech");
+        let events = endpoint_events(&speech.samples);
+        assert!(matches!(events.first(), Some(EndpointEvent::Started { .. })), "{language:?}: {events:?}");
+    }
+}
+
+#[test]
+fn an_owner_supplied_piper_voice_is_used_once_it_is_in_the_models_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let tts = Tts::load(voices(dir.path()), 1.0).unwrap();
+    let french = Speaker::new(Language::Fr, Voice::Piper("fr_FR-owner-medium".into()));
+    let before = RUNTIME.block_on(tts.speak("Bonjour et bienvenue.", &french)).unwrap();
+    assert_eq!(before.voice, "pico:fr-FR", "a missing Piper voice falls back to Pico");
+
+    // The owner copies a voice in: the next sentence uses it, without a restart.
+    let source = model("en_US-joe-medium.onnx");
+    std::fs::copy(&source, dir.path().join("fr_FR-owner-medium.onnx")).unwrap();
+    std::fs::copy(source.with_extension("onnx.json"), dir.path().join("fr_FR-owner-medium.onnx.json")).unwrap();
+    let after = RUNTIME.block_on(tts.speak("Bonjour et bienvenue.", &french)).unwrap();
+    assert_eq!(after.voice, "piper:fr_FR-owner-medium");
+    assert!(!after.samples.is_empty());
 }
 
 #[test]

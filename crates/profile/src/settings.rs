@@ -103,7 +103,7 @@ pub struct Escalation {
 }
 
 /// A text-to-speech voice.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Voice {
     /// The small built-in Pico voice of the language.
     Pico,
