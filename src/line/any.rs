@@ -43,6 +43,14 @@ impl AnyLine {
             }
         }
     }
+
+    /// The line's SMS sender, when it is a GSM module.
+    pub fn sms_sender(&self) -> Option<super::gsm::SmsSender> {
+        match self {
+            AnyLine::Gsm(line) => Some(line.sms_sender()),
+            _ => None,
+        }
+    }
 }
 
 /// Forwards a method to whichever driver the line is.
@@ -79,6 +87,10 @@ impl Line for AnyLine {
 
     async fn send_dtmf(&mut self, digits: &str) -> Result<(), LineError> {
         dispatch!(self, line => line.send_dtmf(digits).await)
+    }
+
+    fn can_transfer(&self) -> bool {
+        dispatch!(self, line => line.can_transfer())
     }
 
     async fn transfer(&mut self, number: &str) -> Result<(), LineError> {

@@ -57,6 +57,12 @@ pub trait Line: Send {
         async move { Err(error) }
     }
 
+    /// Tells whether [`Line::transfer`] can work on this device; when it
+    /// cannot, an escalation becomes an urgent message instead.
+    fn can_transfer(&self) -> bool {
+        false
+    }
+
     /// Hands the call over to `number`, when the device and the network can.
     fn transfer(&mut self, number: &str) -> impl Future<Output = Result<(), LineError>> + Send {
         let _ = number;

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 mod sms;
 
-pub use sms::SmsSendError;
+pub use sms::{SmsSendError, SmsSender};
 
 use crate::line::at_device::{identity_lines, wake};
 use crate::line::backoff::Backoff;
@@ -96,11 +96,14 @@ pub struct GsmLine {
     call_index: Option<u8>,
     backoff: Backoff,
     last_stats: Option<PumpStats>,
+    /// The AT client while the module is connected, for [`SmsSender`]s.
+    sms: SmsSender,
 }
 
 impl GsmLine {
     /// Opens and initialises the module; fails when it cannot carry voice.
     pub async fn open(settings: GsmSettings) -> Result<GsmLine, LineError> {
+        let label = settings.label.clone();
         let mut line = GsmLine {
             settings,
             modem: None,
@@ -109,9 +112,22 @@ impl GsmLine {
             call_index: None,
             backoff: Backoff::new(),
             last_stats: None,
+            sms: SmsSender::new(label),
         };
-        line.modem = Some(line.connect().await?);
+        let modem = line.connect().await?;
+        line.set_modem(Some(modem));
         Ok(line)
+    }
+
+    /// A handle that sends SMS through this module from another task, such
+    /// as the outbox's, while this line waits for or carries calls.
+    pub fn sms_sender(&self) -> SmsSender {
+        self.sms.clone()
+    }
+
+    fn set_modem(&mut self, modem: Option<Modem>) {
+        self.sms.set_client(modem.as_ref().map(|m| m.client.clone()));
+        self.modem = modem;
     }
 
     /// The model detected at the last (re)connection.
@@ -217,14 +233,14 @@ impl GsmLine {
 
     /// Reopens the module after it vanished or stopped responding, with backoff.
     async fn reconnect(&mut self) -> Result<(), LineError> {
-        self.modem = None;
+        self.set_modem(None);
         loop {
             let delay = self.backoff.next_delay();
             tracing::warn!(line = %self.settings.label, attempt = self.backoff.attempts(), delay_ms = delay.as_millis() as u64, "GSM module lost; reopening");
             tokio::time::sleep(delay).await;
             match self.connect().await {
                 Ok(modem) => {
-                    self.modem = Some(modem);
+                    self.set_modem(Some(modem));
                     self.backoff.reset();
                     return Ok(());
                 }
@@ -373,7 +389,7 @@ impl GsmLine {
             ref event if call_ended(event) && *event != ModemEvent::Closed => Some(LineEvent::HungUp),
             ModemEvent::Closed => {
                 tracing::warn!(line = %self.settings.label, "the module vanished during a call");
-                self.modem = None;
+                self.set_modem(None);
                 Some(LineEvent::HungUp)
             }
             other => {
@@ -519,6 +535,10 @@ impl Line for GsmLine {
         &self.settings.label
     }
 
+    fn can_transfer(&self) -> bool {
+        true
+    }
+
     fn caller_number(&self) -> Option<&str> {
         self.caller.number()
     }
@@ -610,8 +630,14 @@ impl Line for GsmLine {
             line: label.clone(),
             message: format!("transfer to {} failed at {step}: {detail}", mask_number(number)),
         };
+        // A number as people write it ("+44 7700 900126") has spaces and
+        // dashes that the module refuses in ATD.
+        let dial: String = number.chars().filter(|c| c.is_ascii_digit() || matches!(c, '+' | '*' | '#')).collect();
+        if dial.is_empty() {
+            return Err(failed("dialing", "the number has no digits".to_string()));
+        }
         client
-            .command(&format!("ATD{number};"), Duration::from_secs(10))
+            .command(&format!("ATD{dial};"), Duration::from_secs(10))
             .await
             .map_err(|error| failed("dialing", error.to_string()))?;
         let joined = match wait_for_outgoing_answer(&client).await {
@@ -676,7 +702,7 @@ impl LineDevice for GsmLine {
                 }
                 Err(error) => {
                     tracing::warn!(line = %self.settings.label, %error, "GSM module not responding");
-                    self.modem = None;
+                    self.set_modem(None);
                     continue;
                 }
             };
