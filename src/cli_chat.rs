@@ -41,12 +41,7 @@ pub fn parse_local_time(text: &str) -> Result<PrimitiveDateTime, String> {
         .map_err(|_| format!("invalid local time `{text}`: write it as YYYY-MM-DD HH:MM, for example 2026-12-08 14:30"))
 }
 
-/// Returns the current time in the machine's time zone, taken as the
-/// business's local time, or UTC when the local offset cannot be determined.
-pub fn local_now() -> PrimitiveDateTime {
-    let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    PrimitiveDateTime::new(now.date(), now.time())
-}
+pub use crate::agent::prompt::local_now;
 
 /// Runs one typed call until the turns run out or the box hangs up, then
 /// stores it as a completed call.

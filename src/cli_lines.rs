@@ -108,8 +108,10 @@ pub async fn serve(config: Config) -> Result<(), String> {
             "no [[line]] in the settings; add one per device (see config/standardiste.toml and `standardiste lines`)"
         ));
     }
-    let profile = BusinessProfile::load(&config.profile).map_err(|e| e.to_string())?;
-    let engines = Engines::load(config, profile).await.map_err(|e| e.to_string())?;
+    let watcher = crate::profile::ProfileWatcher::new(&config.profile).map_err(|e| e.to_string())?;
+    let profile = (*watcher.current()).clone();
+    let mut engines = Engines::load(config, profile).await.map_err(|e| e.to_string())?;
+    engines.watch_profile(watcher);
     crate::serve::serve(engines, lines).await
 }
 

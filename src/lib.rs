@@ -6,18 +6,22 @@
 //! and the [`store`] keeps every turn.
 
 pub mod agent;
+pub mod answering;
 pub mod audio;
 mod bench;
 mod bench_lines;
 mod bench_scenarios;
 pub mod call;
 pub mod cli;
+mod cli_bookings;
 mod cli_chat;
 mod cli_lines;
 mod cli_models;
 pub mod config;
 pub mod line;
 pub mod profile;
+pub mod recap;
+pub mod retention;
 pub mod scenario;
 pub mod serve;
 pub mod speech;

@@ -2,7 +2,10 @@
 //! per line, until stopped. Lines share the engines; two calls at once
 //! queue for the LLM and speech engines.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use standardiste_outbox::{Outbox, RetryPolicy};
 
 use tokio::sync::mpsc;
 
@@ -10,7 +13,9 @@ use crate::call::{run_call, CallSummary, CallUpdate, Engines};
 use crate::line::any::AnyLine;
 use crate::line::backoff::Backoff;
 use crate::line::settings::LineSettings;
-use crate::line::{AnswerOnRing, AnswerPolicy, Line, LineDevice, LineError};
+use crate::answering::ProfilePolicy;
+use crate::line::{AnswerPolicy, Line, LineDevice, LineError};
+use crate::recap::sms::SmsModules;
 
 /// Answers calls on `line` until `max_calls` have ended (forever with `None`)
 /// or the device fails for good. Returns each call's summary.
@@ -50,18 +55,33 @@ pub async fn answer_calls<L: LineDevice>(
 /// progress. A line whose device is missing at start is retried with
 /// backoff. A line that cannot carry voice stops with its reason logged, and
 /// the others go on.
-pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), String> {
+pub async fn serve(mut engines: Engines, lines: Vec<LineSettings>) -> Result<(), String> {
     if lines.is_empty() {
         return Err("no [[line]] in the settings file; add one per device (`standardiste lines` lists the serial ports)".into());
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut tasks = tokio::task::JoinSet::new();
+
+    // Recaps and alerts leave through the outbox: texts through the GSM lines
+    // as they open, e-mail and webhooks as configured.
+    let sms = SmsModules::default();
+    let transports = engines.config.delivery.transports(Some(sms.clone()))?;
+    let outbox = Outbox::new(engines.config.database_path(), transports, RetryPolicy::default())
+        .await
+        .map_err(|e| format!("cannot open the outbox: {e}"))?;
+    let outbox = Arc::new(outbox);
+    engines.outbox = Some(outbox.clone());
+    let outbox_stopping = stopping.clone();
+    let outbox_task = tokio::spawn(async move { outbox.run(outbox_stopping).await });
+    let housekeeping = tokio::spawn(crate::retention::keep_tidy(engines.clone(), stopping.clone()));
+
     for settings in lines {
         let engines = engines.clone();
         let stopping = stopping.clone();
+        let sms = sms.clone();
         tasks.spawn(async move {
             let name = settings.name.clone();
-            if let Err(error) = run_line(settings, engines, stopping).await {
+            if let Err(error) = run_line(settings, engines, sms, stopping).await {
                 tracing::error!(line = %name, %error, "line stopped");
                 eprintln!("error: {error}");
             }
@@ -76,6 +96,9 @@ pub async fn serve(engines: Engines, lines: Vec<LineSettings>) -> Result<(), Str
             if drained.is_err() {
                 tracing::warn!("some lines did not stop in time");
             }
+            // The outbox finishes the attempt in progress; what is left is sent on the next start.
+            let _ = tokio::time::timeout(SHUTDOWN_LIMIT, outbox_task).await;
+            housekeeping.abort();
             Ok(())
         }
         _ = async { while tasks.join_next().await.is_some() {} } => {
@@ -103,7 +126,12 @@ async fn stop_signal() -> &'static str {
 /// Time the lines get to hang up their calls on shutdown.
 const SHUTDOWN_LIMIT: Duration = Duration::from_secs(10);
 
-async fn run_line(settings: LineSettings, engines: Engines, mut stopping: tokio::sync::watch::Receiver<bool>) -> Result<(), LineError> {
+async fn run_line(
+    settings: LineSettings,
+    engines: Engines,
+    sms: SmsModules,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) -> Result<(), LineError> {
     let mut backoff = Backoff::new();
     let mut line = loop {
         match AnyLine::open(&settings).await {
@@ -119,8 +147,12 @@ async fn run_line(settings: LineSettings, engines: Engines, mut stopping: tokio:
             }
         }
     };
+    if let Some(sender) = line.sms_sender() {
+        sms.add(sender);
+        engines.wake_outbox();
+    }
     tracing::info!(line = %settings.name, answer_on_ring = settings.answer_on_ring(), "line ready for calls");
-    let policy = AnswerOnRing(settings.answer_on_ring());
+    let policy = ProfilePolicy::new(engines.clone(), settings.answer_on_ring());
     let result = tokio::select! {
         result = answer_calls(&mut line, &engines, &policy, None, None) => result.map(|_| ()),
         _ = stopping.changed() => Ok(()),

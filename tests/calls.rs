@@ -211,7 +211,10 @@ fn stt_worker_pids() -> Vec<i32> {
 fn call_survives_the_stt_worker_dying() {
     let _serial = serial();
     let engines = engines();
-    let greeting = RUNTIME.block_on(engines.tts.phrase(engines.profile.greeting.get(engines.profile.default_language()))).unwrap();
+    let language = engines.profile.default_language();
+    let opening = standardiste::call::opening(&engines.profile, language);
+    let voice = standardiste::speech::tts::Speaker::new(language, engines.profile.voice_for(language));
+    let greeting = RUNTIME.block_on(engines.tts.phrase(&opening, &voice)).unwrap();
     let first = line_audio(&fixture("caller-address.wav"));
     let second = line_audio(&fixture("caller-saturday-hours.wav"));
     let goodbye = line_audio(&asterisk(ALLISON, "vm-goodbye"));

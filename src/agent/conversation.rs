@@ -117,7 +117,8 @@ impl Conversation {
         }
         let mut model_reply = String::new();
         if response.say.contains(&Part::Model) {
-            model_reply = self.free_reply().await;
+            let messages = prompt::messages(&self.reply_instructions, &self.context, &self.history);
+            model_reply = free_reply(self.llm.clone(), messages).await;
             let blank = Understanding::blank("en");
             let understanding = reading.result.as_ref().unwrap_or(&blank);
             if let Some(instead) = self.dialogue().and_then(|d| d.vet_reply(&model_reply, understanding, heard)) {
@@ -137,50 +138,43 @@ impl Conversation {
         Answer { spoken, response, reading }
     }
 
-    /// Writes the answer to a question with the free (unconstrained) prompt,
-    /// which shares the profile's facts with the reading prompt, so its cached
-    /// prefix serves both. At most two sentences are kept.
-    async fn free_reply(&self) -> String {
-        let messages = prompt::messages(&self.reply_instructions, &self.context, &self.history);
-        let cancel = Arc::new(AtomicBool::new(false));
-        let mut text = String::new();
-        let mut splitter = SentenceSplitter::new();
-        let mut sentences = Vec::new();
-        match self.llm.generate(messages, REPLY_TOKENS, cancel.clone()).await {
-            Ok(mut events) => {
-                while let Some(event) = events.recv().await {
-                    match event {
-                        LlmEvent::Text(piece) => {
-                            text.push_str(&piece);
-                            sentences.extend(splitter.push(&piece));
-                            if sentences.len() >= 2 {
-                                cancel.store(true, Ordering::Relaxed);
-                            }
-                        }
-                        LlmEvent::Done(_) => break,
-                        LlmEvent::Failed(message) => {
-                            tracing::warn!(message, "the answer to a question failed");
-                            break;
-                        }
-                    }
-                }
-            }
-            Err(error) => tracing::warn!(%error, "the answer to a question failed"),
-        }
-        if sentences.len() < 2 {
-            sentences.extend(splitter.finish());
-        }
-        sentences.truncate(2);
-        sentences.join(" ")
-    }
-
     /// Handles a key the caller pressed. Returns the box's spoken response, or
     /// `None` when the box does not respond to that key.
-    pub async fn key(&mut self, digit: char) -> Option<String> {
+    pub async fn key(&mut self, digit: char) -> Option<(String, Response)> {
         let response = self.blocking(move |dialogue, _| dialogue.key(digit)).await?;
         let spoken = response.spoken();
         self.box_said(&spoken);
-        Some(spoken)
+        Some((spoken, response))
+    }
+
+    /// Takes the caller's goodbye without a model reading (the words are
+    /// plain) and returns the closing summary; its `hang_up` is set.
+    pub async fn goodbye(&mut self, heard: &str) -> (String, Response) {
+        self.history.push(Message {
+            role: Role::User,
+            content: heard.to_string(),
+        });
+        let response = self.blocking(|dialogue, _| dialogue.goodbye()).await;
+        let spoken = response.spoken();
+        self.box_said(&spoken);
+        (spoken, response)
+    }
+
+    /// Tells the dialogue that the transfer it asked for failed, and returns
+    /// what the box says instead.
+    pub async fn transfer_failed(&mut self) -> (String, Response) {
+        let response = self.blocking(|dialogue, _| dialogue.transfer_failed()).await;
+        let spoken = response.spoken();
+        self.box_said(&spoken);
+        (spoken, response)
+    }
+
+    /// Tells the dialogue the language speech-to-text identified in the caller's voice.
+    pub fn hear_language(&mut self, code: &str) {
+        if let Some((dialogue, _)) = self.state.as_mut() {
+            dialogue.hear_language(code);
+            self.context.language = prompt::language_name(dialogue.language()).map(str::to_string);
+        }
     }
 
     /// Runs `step` on the dialogue and the appointment book in a blocking task,
@@ -199,4 +193,40 @@ impl Conversation {
         self.state = Some((dialogue, desk));
         value
     }
+}
+
+/// Writes the answer to a question with the free (unconstrained) prompt,
+/// which shares the profile's facts with the reading prompt, so its cached
+/// prefix serves both. At most two sentences are kept.
+async fn free_reply(llm: Llm, messages: Vec<Message>) -> String {
+    let cancel = Arc::new(AtomicBool::new(false));
+    let mut text = String::new();
+    let mut splitter = SentenceSplitter::new();
+    let mut sentences = Vec::new();
+    match llm.generate(messages, REPLY_TOKENS, cancel.clone()).await {
+        Ok(mut events) => {
+            while let Some(event) = events.recv().await {
+                match event {
+                    LlmEvent::Text(piece) => {
+                        text.push_str(&piece);
+                        sentences.extend(splitter.push(&piece));
+                        if sentences.len() >= 2 {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    LlmEvent::Done(_) => break,
+                    LlmEvent::Failed(message) => {
+                        tracing::warn!(message, "the answer to a question failed");
+                        break;
+                    }
+                }
+            }
+        }
+        Err(error) => tracing::warn!(%error, "the answer to a question failed"),
+    }
+    if sentences.len() < 2 {
+        sentences.extend(splitter.finish());
+    }
+    sentences.truncate(2);
+    sentences.join(" ")
 }

@@ -104,11 +104,11 @@ pub fn language_name(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Formats the current local time as the prompt uses it.
-pub fn describe_now() -> String {
+/// The time now on the box's clock, which is the business's local time, or
+/// UTC when the local offset cannot be determined.
+pub fn local_now() -> time::PrimitiveDateTime {
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    let format = time::macros::format_description!("[weekday] [day padding:none] [month repr:long] [year], [hour]:[minute]");
-    now.format(&format).unwrap_or_default()
+    time::PrimitiveDateTime::new(now.date(), now.time())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Calls: the engines a call uses, and the loop that runs one call.
 
 mod phrases;
+mod receptionist;
 mod session;
 pub mod text;
 mod turn;
@@ -10,13 +11,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use session::{run_call, CallSummary, CallUpdate, UPDATE_QUEUE};
-pub use phrases::is_goodbye;
+pub use phrases::{is_goodbye, opening};
+pub use receptionist::ReadingNote;
 
 use crate::agent::llm::Llm;
 use crate::config::Config;
-use crate::profile::BusinessProfile;
+use crate::profile::{BusinessProfile, ProfileWatcher};
 use crate::speech::stt::{Stt, WorkerCommand};
-use crate::speech::tts::Tts;
+use crate::speech::tts::{Speaker, Tts, VoicePaths};
 use crate::speech::vad::VadModel;
 use crate::store::Store;
 
@@ -24,7 +26,10 @@ use crate::store::Store;
 #[derive(Clone)]
 pub struct Engines {
     pub config: Arc<Config>,
+    /// The profile the engines were loaded with; calls use [`Engines::current_profile`].
     pub profile: Arc<BusinessProfile>,
+    /// The profile's file, re-read when it changes, so an edit applies to the next call.
+    pub profile_file: Option<Arc<ProfileWatcher>>,
     /// The stable part of the system prompt, built from the profile.
     pub instructions: Arc<String>,
     pub vad: VadModel,
@@ -32,6 +37,10 @@ pub struct Engines {
     pub llm: Llm,
     pub tts: Tts,
     pub store: Arc<Mutex<Store>>,
+    /// Sends recaps and alerts; `None` leaves queued items for the next process that runs one.
+    pub outbox: Option<Arc<standardiste_outbox::Outbox>>,
+    /// A fixed "now" for calls, for simulations and tests; `None` is the clock.
+    pub clock: Option<time::PrimitiveDateTime>,
 }
 
 /// Files a model check found wrong, with the command that fixes them.
@@ -78,7 +87,12 @@ impl Engines {
             .map_err(|e| StartError(e.to_string()))?
             .map_err(|e| StartError(e.to_string()))?;
         let speed = config.tts.speed;
-        let tts = tokio::task::spawn_blocking(move || Tts::load(&voice, speed))
+        let paths = VoicePaths {
+            models_dir: config.models_dir.clone(),
+            default_voice: voice,
+            pico_dir: config.tts.pico_dir.clone(),
+        };
+        let tts = tokio::task::spawn_blocking(move || Tts::load(paths, speed))
             .await
             .map_err(|e| StartError(e.to_string()))?
             .map_err(|e| StartError(e.to_string()))?;
@@ -98,6 +112,9 @@ impl Engines {
             llm,
             tts,
             store: Arc::new(Mutex::new(store)),
+            outbox: None,
+            clock: None,
+            profile_file: None,
         };
         engines.prepare().await;
         Ok(engines)
@@ -106,15 +123,51 @@ impl Engines {
     /// Synthesises the fixed phrases and evaluates the system prompt once, so
     /// that the first call pays for neither.
     async fn prepare(&self) {
-        for text in phrases::fixed_phrases(&self.profile) {
-            if let Err(error) = self.tts.phrase(&text).await {
+        for (language, text) in phrases::fixed_phrases(&self.profile) {
+            let speaker = Speaker::new(language, self.profile.voice_for(language));
+            if let Err(error) = self.tts.phrase(&text, &speaker).await {
                 tracing::error!(%error, "cannot synthesise a fixed phrase");
             }
         }
-        let messages = crate::agent::prompt::messages(&self.instructions, &Default::default(), &[]);
+        let reading = format!("{}{}", self.instructions, crate::agent::prompt::UNDERSTANDING_RULES);
+        let messages = crate::agent::prompt::messages(&reading, &Default::default(), &[]);
         match self.llm.warm(messages).await {
             Ok(stats) => tracing::info!(tokens = stats.prompt_tokens, ms = stats.prompt_ms, "system prompt evaluated"),
             Err(error) => tracing::warn!(%error, "cannot evaluate the system prompt ahead of the first call"),
+        }
+    }
+}
+
+impl Engines {
+    /// Watches the profile's file: each call starts with its latest valid version.
+    pub fn watch_profile(&mut self, watcher: ProfileWatcher) {
+        self.profile_file = Some(Arc::new(watcher));
+    }
+
+    /// The profile for a call starting now: the file's latest valid version
+    /// when it is watched, otherwise the one loaded at start.
+    pub async fn current_profile(&self) -> Arc<BusinessProfile> {
+        let Some(watcher) = self.profile_file.clone() else {
+            return self.profile.clone();
+        };
+        match tokio::task::spawn_blocking(move || watcher.current()).await {
+            Ok(profile) => profile,
+            Err(error) => {
+                tracing::error!(%error, "reading the profile file failed; using the one loaded at start");
+                self.profile.clone()
+            }
+        }
+    }
+
+    /// The business's local time now, or the fixed clock of a simulation.
+    pub fn now(&self) -> time::PrimitiveDateTime {
+        self.clock.unwrap_or_else(crate::agent::prompt::local_now)
+    }
+
+    /// Starts a delivery pass of the outbox, after queuing an item.
+    pub fn wake_outbox(&self) {
+        if let Some(outbox) = &self.outbox {
+            outbox.wake();
         }
     }
 }

@@ -1,21 +1,42 @@
 //! Fixed phrases the box says, and recognising a caller's goodbye.
 
-use crate::profile::BusinessProfile;
+use crate::agent::dialogue::words::{self, Tongue};
+use crate::profile::{BusinessProfile, Language};
+
+/// The greeting, followed by the recording announcement when calls are recorded.
+pub fn opening(profile: &BusinessProfile, language: Language) -> String {
+    let greeting = profile.greeting.get(language).trim().to_string();
+    if !profile.recording.enabled {
+        return greeting;
+    }
+    let announcement = profile.recording.announcement.get(language).trim();
+    if announcement.is_empty() {
+        greeting
+    } else {
+        format!("{greeting} {announcement}")
+    }
+}
 
 /// Said when speech-to-text failed on the caller's last utterance.
-pub const SAY_AGAIN: &str = "Sorry, could you say that again?";
+pub fn say_again(language: Language) -> String {
+    words::pardon(Tongue::of(language))
+}
 
 /// Said once after a long silence from the caller.
-pub const STILL_THERE: &str = "Are you still there?";
+pub fn still_there(language: Language) -> String {
+    words::still_there(Tongue::of(language))
+}
 
-/// The phrases to synthesise ahead of the first call.
-pub fn fixed_phrases(profile: &BusinessProfile) -> Vec<String> {
-    vec![
-        profile.greeting.get(profile.default_language()).to_string(),
-        profile.farewell.get(profile.default_language()).to_string(),
-        SAY_AGAIN.to_string(),
-        STILL_THERE.to_string(),
-    ]
+/// The phrases to synthesise ahead of the first call, in each of the
+/// profile's languages.
+pub fn fixed_phrases(profile: &BusinessProfile) -> Vec<(Language, String)> {
+    let mut phrases = vec![(profile.default_language(), opening(profile, profile.default_language()))];
+    for &language in &profile.languages {
+        phrases.push((language, profile.farewell.get(language).to_string()));
+        phrases.push((language, say_again(language)));
+        phrases.push((language, still_there(language)));
+    }
+    phrases
 }
 
 /// Phrases that end a call when they are most of what the caller said.

@@ -12,17 +12,22 @@ use std::time::Instant;
 
 use tokio::sync::mpsc;
 
-use super::phrases::{is_filler, is_goodbye, looks_complete, SAY_AGAIN, STILL_THERE};
-use super::turn::{run_reply, ReplyEvent, ReplyJob};
+use super::phrases::{is_filler, is_goodbye, looks_complete, opening, say_again, still_there};
+use super::receptionist::{self, Ask, Reply};
+use super::turn::{run_speech, ReplyEvent, SpeechJob};
 use super::Engines;
-use crate::agent::llm::{Message, Role};
-use crate::agent::prompt::{self, CallContext};
+use crate::agent::conversation::Conversation;
+use crate::agent::desk::BookDesk;
+use crate::agent::dialogue::{Dialogue, Effect, Intake};
+use crate::agent::prompt;
 use crate::audio::recorder::CallRecorder;
 use crate::audio::{Frame, FRAME_MS, FRAME_SAMPLES};
-use crate::line::{Line, LineEvent};
+use crate::line::{mask_number, Line, LineEvent};
+use crate::profile::{self, BusinessProfile, Language};
 use crate::speech::endpoint::EndpointEvent;
 use crate::speech::listener::Listener;
 use crate::speech::stt::{SttError, Transcription};
+use crate::speech::tts::Speaker as Voice;
 use crate::store::{CallOutcome, NewTurn, Speaker, Store};
 
 /// A detected language is pinned for the rest of the call only after an
@@ -57,6 +62,14 @@ pub struct CallSummary {
     pub outcome: CallOutcome,
     pub duration_ms: u64,
     pub recording: PathBuf,
+    /// What the receptionist took from the caller.
+    pub intake: Intake,
+    /// What the call changed or asked for: bookings, messages, escalations.
+    pub effects: Vec<Effect>,
+    /// Number the call was handed to, when a transfer succeeded.
+    pub transferred_to: Option<String>,
+    /// ISO code of the language the box answered in last.
+    pub language: String,
 }
 
 /// Error that stops a call from running.
@@ -66,6 +79,8 @@ pub enum CallError {
     Recording { path: PathBuf, source: std::io::Error },
     #[error("cannot start the call's listener: {0}")]
     Listener(std::io::Error),
+    #[error("cannot open the appointment book: {0}")]
+    Book(crate::store::StoreError),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     #[error("a call database task failed: {0}")]
@@ -97,6 +112,8 @@ struct Speaking {
     generating: bool,
     /// Line time of the first audio played.
     start_ms: Option<u64>,
+    /// When the turn went to the receptionist, for its share of the latency.
+    asked_at: Option<Instant>,
     /// End of the caller speech this answers, for the turn latency.
     caller_end_ms: Option<u64>,
     endpoint_ms: Option<u64>,
@@ -108,7 +125,9 @@ struct Speaking {
 
 struct Session<'e> {
     engines: &'e Engines,
+    profile: Arc<BusinessProfile>,
     call_id: i64,
+    caller_number: Option<String>,
     recorder: CallRecorder,
     listener: Listener,
     updates: Option<mpsc::Sender<CallUpdate>>,
@@ -116,12 +135,20 @@ struct Session<'e> {
     playback: VecDeque<i16>,
     speaking: Option<Speaking>,
     pending: Option<Pending>,
-    history: Vec<Message>,
-    context: CallContext,
     /// Language passed to speech-to-text, once pinned.
     language: Option<String>,
+    /// Language the box speaks in, as the receptionist last decided.
+    speaking_language: Language,
+    /// Turns and keys for the receptionist task.
+    asks: mpsc::Sender<Ask>,
+    /// The turn whose answer the box waits for or speaks.
     next_reply: u64,
     replies: mpsc::Sender<ReplyEvent>,
+    intake: Intake,
+    effects: Vec<Effect>,
+    /// Number to hand the call to once the current speech has played.
+    transfer: Option<String>,
+    transferred_to: Option<String>,
     transcripts: mpsc::Sender<(u64, Result<Transcription, SttError>)>,
     caller_speaking: bool,
     last_activity_ms: u64,
@@ -149,19 +176,39 @@ pub async fn run_call<L: Line>(
     let caller_number = line.caller_number().map(str::to_string);
     let label = line.label().to_string();
     let recordings = engines.config.recordings_dir();
-    let (call_id, recording) = {
+    let profile = engines.current_profile().await;
+    let (call_id, recording, desk) = {
         let store = engines.store.clone();
         let label = label.clone();
-        tokio::task::spawn_blocking(move || -> Result<(i64, PathBuf), crate::store::StoreError> {
+        let number = caller_number.clone();
+        let database = engines.config.database_path();
+        let (schedule, services) = (profile::schedule(&profile), profile::services(&profile));
+        tokio::task::spawn_blocking(move || -> Result<_, CallError> {
             let store = lock(&store);
-            let id = store.start_call(&label, caller_number.as_deref(), None)?;
+            let id = store.start_call(&label, number.as_deref(), None)?;
             let path = recordings.join(format!("call-{id}.wav"));
             store.set_recording_path(id, &path.display().to_string())?;
-            Ok((id, path))
+            let desk = BookDesk::open(&database, schedule, services, Some(id)).map_err(|e| CallError::Book(e.into()))?;
+            Ok((id, path, desk))
         })
         .await??
     };
     tracing::info!(call_id, line = %label, "call answered");
+    let default_language = profile.default_language();
+    let vip = caller_number.as_deref().is_some_and(|number| profile.is_vip(number));
+    let dialogue = Dialogue::new(
+        profile::rules(&profile, line.can_transfer()),
+        caller_number.clone(),
+        vip,
+        default_language.code(),
+    );
+    let instructions = Arc::new(prompt::instructions(&profile));
+    let mut conversation =
+        Conversation::new(engines.llm.clone(), instructions, dialogue, Box::new(desk), engines.now());
+    let greeting = opening(&profile, default_language);
+    conversation.box_said(&greeting);
+    let (answers_tx, mut answers) = mpsc::channel(receptionist::ASK_QUEUE);
+    let asks = receptionist::spawn(conversation, answers_tx);
 
     let recorder = CallRecorder::create(&recording).map_err(|source| CallError::Recording {
         path: recording.clone(),
@@ -174,7 +221,9 @@ pub async fn run_call<L: Line>(
 
     let mut session = Session {
         engines,
+        profile: profile.clone(),
         call_id,
+        caller_number: caller_number.clone(),
         recorder,
         listener,
         updates,
@@ -182,14 +231,18 @@ pub async fn run_call<L: Line>(
         playback: VecDeque::new(),
         speaking: None,
         pending: None,
-        history: Vec::new(),
-        context: CallContext {
-            now: prompt::describe_now(),
-            language: None,
-        },
         language: None,
+        speaking_language: default_language,
+        asks,
         next_reply: 1,
         replies,
+        intake: Intake {
+            number: caller_number.clone(),
+            ..Intake::default()
+        },
+        effects: Vec::new(),
+        transfer: None,
+        transferred_to: None,
         transcripts,
         caller_speaking: false,
         last_activity_ms: 0,
@@ -199,7 +252,6 @@ pub async fn run_call<L: Line>(
         extending: None,
     };
     session.update(CallUpdate::Started { call_id, line: label.clone() });
-    let greeting = engines.profile.greeting.get(engines.profile.default_language()).to_string();
     session.speak_phrase(&greeting).await;
 
     let outcome = loop {
@@ -217,9 +269,13 @@ pub async fn run_call<L: Line>(
                         line.hang_up().await;
                         break outcome;
                     }
+                    if let Some(outcome) = session.hand_over(line).await {
+                        break outcome;
+                    }
                 }
                 Some(LineEvent::Dtmf(digit)) => {
                     session.note(format!("caller pressed {digit}"));
+                    session.on_key(digit);
                 }
                 // NOTE: a transcription still in flight when the caller hangs up
                 // is dropped, so the stored transcript can miss the last words
@@ -232,9 +288,12 @@ pub async fn run_call<L: Line>(
             Some(event) = endpoints.recv() => session.on_endpoint(event).await,
             Some((revision, result)) = transcript_events.recv() => session.on_transcript(revision, result).await,
             Some(event) = reply_events.recv() => session.on_reply(event).await,
+            Some(answer) = answers.recv() => session.on_answer(answer).await,
         }
     };
-    session.finish(outcome).await
+    let summary = session.finish(outcome).await?;
+    crate::recap::after_call(engines, profile, &summary).await;
+    Ok(summary)
 }
 
 fn lock(store: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
@@ -349,15 +408,24 @@ impl Session<'_> {
             self.close(CallOutcome::Silence).await;
         } else {
             self.asked_still_there = true;
-            self.speak_phrase(STILL_THERE).await;
+            self.speak_phrase(&still_there(self.speaking_language)).await;
         }
     }
 
     /// Says the farewell and hangs up once it has played.
     async fn close(&mut self, outcome: CallOutcome) {
         self.closing = Some(outcome);
-        let farewell = self.engines.profile.farewell.get(self.engines.profile.default_language()).to_string();
+        let farewell = self.farewell();
         self.speak_phrase(&farewell).await;
+    }
+
+    fn farewell(&self) -> String {
+        self.profile.farewell.get(self.speaking_language).to_string()
+    }
+
+    /// The language and voice the box speaks with now.
+    fn voice(&self) -> Voice {
+        Voice::new(self.speaking_language, self.profile.voice_for(self.speaking_language))
     }
 
     fn should_hang_up(&self) -> Option<CallOutcome> {
@@ -372,7 +440,7 @@ impl Session<'_> {
         if self.speaking.is_some() {
             self.interrupt().await;
         }
-        match self.engines.tts.phrase(text).await {
+        match self.engines.tts.phrase(text, &self.voice()).await {
             Ok(speech) => {
                 self.playback.extend(speech.samples.iter().copied());
                 self.speaking = Some(Speaking {
@@ -384,6 +452,7 @@ impl Session<'_> {
                     played_samples: 0,
                     generating: false,
                     start_ms: None,
+                    asked_at: None,
                     caller_end_ms: None,
                     endpoint_ms: None,
                     stt_ms: None,
@@ -426,10 +495,6 @@ impl Session<'_> {
         if text.is_empty() {
             return;
         }
-        self.history.push(Message {
-            role: Role::Assistant,
-            content: text.clone(),
-        });
         let turn = NewTurn {
             speaker: Some(Speaker::Assistant),
             text,
@@ -532,7 +597,7 @@ impl Session<'_> {
                 self.pending = None;
                 self.note(format!("transcription failed: {error}"));
                 if self.closing.is_none() {
-                    self.speak_phrase(SAY_AGAIN).await;
+                    self.speak_phrase(&say_again(self.speaking_language)).await;
                 }
             }
         }
@@ -581,11 +646,9 @@ impl Session<'_> {
         self.remember_language(transcript.language.as_deref(), trusted).await;
         self.asked_still_there = false;
         let call_id = self.call_id;
+        // NOTE: when the caller goes on after a turn was taken, the receptionist
+        // has already read the early part; the longer turn is read as the next one.
         let seq = if let Some(seq) = self.extending.take() {
-            // Drop the early version of this turn, and anything said after it.
-            if let Some(last_caller) = self.history.iter().rposition(|m| m.role == Role::User) {
-                self.history.truncate(last_caller);
-            }
             let (extended, end_ms, confidence) = (text.clone(), pending.end_ms, transcript.confidence);
             self.store(move |store| store.extend_turn(call_id, seq, &extended, end_ms, confidence))
                 .await;
@@ -609,15 +672,19 @@ impl Session<'_> {
                 seq,
             });
         }
-        self.history.push(Message {
-            role: Role::User,
-            content: text.clone(),
-        });
-
-        if is_goodbye(&text) {
-            self.close(CallOutcome::Completed).await;
-        } else {
-            self.start_reply(pending.end_ms, endpoint_ms, transcript.elapsed_ms);
+        let heard_language = trusted.then(|| transcript.language.clone()).flatten();
+        let goodbye = is_goodbye(&text);
+        self.start_reply(pending.end_ms, endpoint_ms, transcript.elapsed_ms);
+        let ask = Ask::Heard {
+            turn: self.next_reply - 1,
+            text,
+            language: heard_language,
+            goodbye,
+        };
+        if let Err(error) = self.asks.try_send(ask) {
+            tracing::warn!(call_id, %error, "the receptionist is behind; the turn is dropped");
+            self.speaking = None;
+            self.speak_phrase(&say_again(self.speaking_language)).await;
         }
     }
 
@@ -629,38 +696,26 @@ impl Session<'_> {
         if trusted && self.language.is_none() {
             self.language = Some(code.to_string());
         }
-        let name = prompt::language_name(code).map(str::to_string);
-        if self.context.language == name {
-            return;
-        }
-        self.context.language = name;
         let call_id = self.call_id;
         let code = code.to_string();
         self.store(move |store| store.set_call_language(call_id, &code)).await;
     }
 
+    /// Waits for the receptionist's answer to the turn just sent, as the box's
+    /// next speech, so that the silence and barge-in rules see a reply coming.
     fn start_reply(&mut self, caller_end_ms: u64, endpoint_ms: u64, stt_ms: u64) {
         let reply = self.next_reply;
         self.next_reply += 1;
-        let cancel = Arc::new(AtomicBool::new(false));
-        let job = ReplyJob {
-            reply,
-            messages: prompt::messages(&self.engines.instructions, &self.context, &self.history),
-            max_tokens: self.engines.config.llm.max_reply_tokens,
-            cancel: cancel.clone(),
-            llm: self.engines.llm.clone(),
-            tts: self.engines.tts.clone(),
-        };
-        tokio::spawn(run_reply(job, self.replies.clone()));
         self.speaking = Some(Speaking {
             reply: Some(reply),
-            cancel,
+            cancel: Arc::new(AtomicBool::new(false)),
             text: String::new(),
             sentence_starts: Vec::new(),
             queued_samples: 0,
             played_samples: 0,
             generating: true,
             start_ms: None,
+            asked_at: Some(Instant::now()),
             caller_end_ms: Some(caller_end_ms),
             endpoint_ms: Some(endpoint_ms),
             stt_ms: Some(stt_ms),
@@ -670,16 +725,172 @@ impl Session<'_> {
         });
     }
 
+    /// Waits for an answer the caller did not speak for (a key, a failed
+    /// transfer), as the box's next speech; returns its turn number.
+    fn await_answer(&mut self) -> u64 {
+        let turn = self.next_reply;
+        self.start_reply(self.now_ms, 0, 0);
+        if let Some(speaking) = self.speaking.as_mut() {
+            speaking.caller_end_ms = None;
+            speaking.endpoint_ms = None;
+            speaking.stt_ms = None;
+        }
+        turn
+    }
+
+    /// Passes a keypad digit to the receptionist, which answers when the key
+    /// means something at this point of the call.
+    fn on_key(&mut self, digit: char) {
+        if self.closing.is_some() {
+            return;
+        }
+        let ask = Ask::Key { turn: self.next_reply, digit };
+        self.next_reply += 1;
+        if let Err(error) = self.asks.try_send(ask) {
+            tracing::warn!(call_id = self.call_id, %error, "the receptionist is behind; the key is dropped");
+        }
+    }
+
+    /// Acts on the receptionist's answer: stores what it learnt, carries out
+    /// transfers and alerts, and speaks the answer in the caller's language.
+    async fn on_answer(&mut self, answer: Reply) {
+        if let Some(language) = Language::from_code(answer.language) {
+            self.speaking_language = language;
+        }
+        self.intake = answer.intake.clone();
+        let call_id = self.call_id;
+        let row = super::text::intake_row(&answer.intake);
+        let reading = answer.reading.clone();
+        self.store(move |store| {
+            if let Some(reading) = reading {
+                store.add_reading(call_id, reading.intent.as_deref(), reading.error.as_deref(), reading.elapsed_ms)?;
+            }
+            store.save_intake(call_id, &row)
+        })
+        .await;
+        for effect in &answer.response.effects {
+            self.on_effect(effect).await;
+        }
+        self.effects.extend(answer.response.effects.iter().cloned());
+
+        let mut text = answer.spoken.trim().to_string();
+        if answer.response.hang_up && self.closing.is_none() {
+            self.closing = Some(CallOutcome::Completed);
+            text = format!("{text} {}", self.farewell()).trim().to_string();
+        }
+        let waiting = self.speaking.as_ref().is_some_and(|s| s.reply == Some(answer.turn) && s.generating);
+        if text.is_empty() {
+            if waiting {
+                // Nothing to say to a turn: ask the caller to say it again.
+                self.speaking = None;
+                self.speak_phrase(&say_again(self.speaking_language)).await;
+            }
+            return;
+        }
+        if !waiting {
+            let superseded = self.speaking.as_ref().is_some_and(|s| s.reply.is_some_and(|r| r > answer.turn));
+            if superseded && self.closing.is_none() {
+                tracing::debug!(call_id, turn = answer.turn, "answer to an earlier turn dropped");
+                return;
+            }
+            // An answer to a key, or to a turn whose wait was cut: it speaks now.
+            if self.speaking.is_some() {
+                self.interrupt().await;
+            }
+            self.await_answer();
+            if let Some(speaking) = self.speaking.as_mut() {
+                speaking.reply = Some(answer.turn);
+            }
+        }
+        let Some(speaking) = self.speaking.as_mut() else { return };
+        speaking.llm_first_ms = speaking.asked_at.map(|at| at.elapsed().as_millis() as u64);
+        let job = SpeechJob {
+            reply: answer.turn,
+            text,
+            voice: Voice::new(self.speaking_language, self.profile.voice_for(self.speaking_language)),
+            cancel: speaking.cancel.clone(),
+            tts: self.engines.tts.clone(),
+        };
+        tokio::spawn(run_speech(job, self.replies.clone()));
+    }
+
+    async fn on_effect(&mut self, effect: &Effect) {
+        match effect {
+            Effect::Transfer { to, why } => {
+                tracing::info!(call_id = self.call_id, to = %mask_number(to), why = why.as_str(), "transfer requested");
+                self.transfer = Some(to.clone());
+            }
+            Effect::AlertOnCall { why } => {
+                tracing::info!(call_id = self.call_id, why = why.as_str(), "alerting the on-call contact");
+                self.alert_on_call(why.as_str()).await;
+            }
+            Effect::MessageTaken => tracing::info!(call_id = self.call_id, "message taken"),
+            Effect::Booked(appointment) => {
+                tracing::info!(call_id = self.call_id, booking = appointment.id, "appointment booked")
+            }
+            Effect::Cancelled(appointment) => {
+                tracing::info!(call_id = self.call_id, booking = appointment.id, "appointment cancelled")
+            }
+            Effect::Moved { from, to } => {
+                tracing::info!(call_id = self.call_id, from = from.id, to = to.id, "appointment moved")
+            }
+        }
+    }
+
+    /// Queues the urgent text to the on-call contacts; the outbox sends it.
+    async fn alert_on_call(&mut self, why: &str) {
+        let alert = crate::recap::UrgentAlert {
+            call_id: self.call_id,
+            why: why.to_string(),
+            intake: self.intake.clone(),
+            caller_id: self.caller_number.clone(),
+            callback_within_min: self.profile.escalation.callback_within_min,
+        };
+        let profile = self.profile.clone();
+        let queued = self.store(move |store| crate::recap::queue_alert(store, &profile, &alert)).await;
+        if queued.is_some() {
+            self.engines.wake_outbox();
+        }
+    }
+
+    /// Hands the call to the number a transfer asked for, once the box has
+    /// said it is putting the caller through. Returns the outcome when the
+    /// call left the box; when the transfer fails, the on-call contact is
+    /// alerted and the caller hears the callback promise instead.
+    async fn hand_over<L: Line>(&mut self, line: &mut L) -> Option<CallOutcome> {
+        if self.speaking.is_some() || !self.playback.is_empty() || self.transfer.is_none() {
+            return None;
+        }
+        let to = self.transfer.take()?;
+        self.note(format!("transferring the call to {}", mask_number(&to)));
+        match line.transfer(&to).await {
+            Ok(()) => {
+                self.transferred_to = Some(to);
+                Some(CallOutcome::Transferred)
+            }
+            Err(error) => {
+                tracing::warn!(call_id = self.call_id, %error, "transfer failed; the receptionist takes over");
+                self.note(format!("transfer failed: {error}"));
+                let turn = self.await_answer();
+                if let Err(error) = self.asks.try_send(Ask::TransferFailed { turn }) {
+                    tracing::error!(call_id = self.call_id, %error, "the receptionist is gone; alerting the on-call contact directly");
+                    self.speaking = None;
+                    self.alert_on_call("transfer failed").await;
+                }
+                None
+            }
+        }
+    }
+
     async fn on_reply(&mut self, event: ReplyEvent) {
         let now = self.now_ms;
         match event {
-            ReplyEvent::Sentence { reply, text, speech, llm_first_ms } => {
+            ReplyEvent::Sentence { reply, text, speech } => {
                 let Some(speaking) = self.speaking.as_mut().filter(|s| s.reply == Some(reply)) else {
                     return;
                 };
                 if speaking.tts_first_ms.is_none() {
                     speaking.tts_first_ms = Some(speech.synthesis_ms);
-                    speaking.llm_first_ms = llm_first_ms;
                 }
                 if !speaking.text.is_empty() {
                     speaking.text.push(' ');
@@ -692,33 +903,20 @@ impl Session<'_> {
                     at_ms: now,
                     speaker: Speaker::Assistant,
                     text,
-                    detail: String::new(),
+                    detail: speech.voice.clone(),
                 });
             }
-            ReplyEvent::Finished { reply, text, error, stats } => {
+            ReplyEvent::Finished { reply } => {
                 let Some(speaking) = self.speaking.as_mut().filter(|s| s.reply == Some(reply)) else {
                     return;
                 };
                 speaking.generating = false;
-                if let Some(stats) = stats {
-                    tracing::debug!(
-                        call_id = self.call_id,
-                        prompt_tokens = stats.prompt_tokens,
-                        evaluated_tokens = stats.evaluated_tokens,
-                        generated_tokens = stats.generated_tokens,
-                        prompt_ms = stats.prompt_ms,
-                        generation_ms = stats.generation_ms,
-                        "reply generated"
-                    );
-                }
-                let nothing_said = speaking.text.is_empty();
-                if let Some(error) = error {
-                    tracing::error!(call_id = self.call_id, %error, "reply generation failed");
-                }
-                if nothing_said {
-                    tracing::warn!(call_id = self.call_id, generated = text.len(), "the reply had nothing to say");
+                if speaking.text.is_empty() {
+                    tracing::warn!(call_id = self.call_id, "the answer could not be spoken");
                     self.speaking = None;
-                    self.speak_phrase(SAY_AGAIN).await;
+                    if self.closing.is_none() {
+                        self.speak_phrase(&say_again(self.speaking_language)).await;
+                    }
                 } else if self.playback.is_empty() {
                     self.finish_speaking(false).await;
                 }
@@ -742,8 +940,14 @@ impl Session<'_> {
         let call_id = self.call_id;
         let started = Instant::now();
         let store = self.engines.store.clone();
-        tokio::task::spawn_blocking(move || lock(&store).finish_call(call_id, outcome, duration_ms))
-            .await??;
+        let language = self.speaking_language.code();
+        let intake = super::text::intake_row(&self.intake);
+        tokio::task::spawn_blocking(move || {
+            let store = lock(&store);
+            store.save_intake(call_id, &intake)?;
+            store.finish_call(call_id, outcome, duration_ms)
+        })
+        .await??;
         tracing::info!(call_id, outcome = outcome.as_str(), duration_ms, store_ms = started.elapsed().as_millis() as u64, "call ended");
         if let Some(updates) = &self.updates {
             let _ = updates.try_send(CallUpdate::Ended { call_id, outcome, duration_ms });
@@ -753,6 +957,10 @@ impl Session<'_> {
             outcome,
             duration_ms,
             recording,
+            intake: self.intake,
+            effects: self.effects,
+            transferred_to: self.transferred_to,
+            language: language.to_string(),
         })
     }
 }

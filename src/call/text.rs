@@ -103,7 +103,7 @@ impl TextCall {
     /// Handles the caller pressing `digit`. Returns the box's spoken response,
     /// stored with the call, or `None` when the box does not respond to that key.
     pub async fn key(&mut self, digit: char) -> Result<Option<String>, StoreError> {
-        let spoken = self.conversation.key(digit).await;
+        let spoken = self.conversation.key(digit).await.map(|(spoken, _)| spoken);
         if let Some(spoken) = &spoken {
             let turn = self.turn(Speaker::Assistant, spoken);
             let row = intake_row(&self.intake());

@@ -21,6 +21,8 @@ pub enum CallOutcome {
     Interrupted,
     /// The call stopped on an error that the box could not recover from.
     Failed,
+    /// The box handed the call to a person.
+    Transferred,
 }
 
 impl CallOutcome {
@@ -34,6 +36,7 @@ impl CallOutcome {
             CallOutcome::TimeLimit => "time_limit",
             CallOutcome::Interrupted => "interrupted",
             CallOutcome::Failed => "failed",
+            CallOutcome::Transferred => "transferred",
         }
     }
 }
@@ -46,7 +49,7 @@ pub enum Speaker {
 }
 
 impl Speaker {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Speaker::Caller => "caller",
             Speaker::Assistant => "assistant",

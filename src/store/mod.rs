@@ -7,6 +7,8 @@
 
 mod calls;
 mod intake;
+mod outbox;
+mod retention;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +40,8 @@ pub enum StoreError {
     Task(String),
     #[error("appointment book: {0}")]
     Booking(#[from] standardiste_booking::BookingError),
+    #[error("outbox: {0}")]
+    Outbox(#[from] standardiste_outbox::OutboxError),
 }
 
 /// A connection to the call database.

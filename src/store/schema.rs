@@ -61,11 +61,18 @@ const MIGRATIONS: &[&str] = &[
         elapsed_ms INTEGER NOT NULL
     );
     CREATE INDEX readings_call ON readings(call_id);",
+    // 2 -> 3: when retention deleted a call's audio or transcript, so that the
+    // console can say why they are gone.
+    "ALTER TABLE calls ADD COLUMN audio_deleted_at TEXT;
+    ALTER TABLE calls ADD COLUMN transcript_deleted_at TEXT;",
 ];
 
 /// Tables owned by other crates, each with its own migration steps. Their
 /// versions are kept in `component_versions`, one row per component.
-const COMPONENTS: &[(&str, &[&str])] = &[("booking", standardiste_booking::MIGRATIONS)];
+const COMPONENTS: &[(&str, &[&str])] = &[
+    ("booking", standardiste_booking::MIGRATIONS),
+    ("outbox", standardiste_outbox::MIGRATIONS),
+];
 
 /// Schema version this program writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

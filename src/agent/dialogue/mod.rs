@@ -253,6 +253,35 @@ impl Dialogue {
         self.tongue.code()
     }
 
+    /// Switches to the language speech-to-text identified in the caller's
+    /// voice, when the box has sentences in it; other languages are ignored.
+    pub fn hear_language(&mut self, code: &str) {
+        if matches!(code, "en" | "fr" | "de" | "es") {
+            self.tongue = Tongue::from_code(code);
+        }
+    }
+
+    /// The transfer an escalation asked for did not go through (the network
+    /// refused it or nobody answered): the on-call contact is alerted at once
+    /// with the caller ID, and the caller promised a callback. Without a
+    /// caller ID the box first asks for a number, as on a line that cannot
+    /// transfer.
+    pub fn transfer_failed(&mut self) -> Response {
+        self.rules.can_transfer = false;
+        self.stage = Stage::Open;
+        let why = self.intake.escalation.unwrap_or(Escalation::Request);
+        if self.intake.number.is_none() {
+            let mut desk = NoDesk;
+            return self.proceed(Then::Escalate(why), &mut desk);
+        }
+        self.alert(why)
+    }
+
+    /// The closing words when the caller says goodbye: what happens next.
+    pub fn goodbye(&mut self) -> Response {
+        self.close()
+    }
+
     /// Decides the answer to a caller turn. `heard` is the transcript.
     pub fn respond(&mut self, u: &Understanding, heard: &str, now: PrimitiveDateTime, desk: &mut dyn Desk) -> Response {
         let grounded = cues::ground(u.clone(), heard);
@@ -598,18 +627,21 @@ impl Dialogue {
                     hang_up: false,
                 }
             }
-            Then::Escalate(why) => {
-                self.intake.callback_promised = true;
-                self.intake.message = true;
-                Response {
-                    say: vec![
-                        Part::Text(words::callback_promise(self.tongue, self.rules.callback_within_min)),
-                        Part::Text(words::anything_else(self.tongue)),
-                    ],
-                    effects: vec![Effect::AlertOnCall { why }],
-                    hang_up: false,
-                }
-            }
+            Then::Escalate(why) => self.alert(why),
+        }
+    }
+
+    /// Alerts the on-call contact and promises the caller a callback.
+    fn alert(&mut self, why: Escalation) -> Response {
+        self.intake.callback_promised = true;
+        self.intake.message = true;
+        Response {
+            say: vec![
+                Part::Text(words::callback_promise(self.tongue, self.rules.callback_within_min)),
+                Part::Text(words::anything_else(self.tongue)),
+            ],
+            effects: vec![Effect::AlertOnCall { why }],
+            hang_up: false,
         }
     }
 

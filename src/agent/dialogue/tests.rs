@@ -182,7 +182,7 @@ fn an_emergency_without_transfer_alerts_and_promises_a_callback() {
     let mut book = Book::default();
     let mut dialogue = Dialogue::new(rules(), Some("+447700900123".to_string()), false, "en");
     let r = dialogue.respond(&turn("emergency", &[("urgency", "emergency")]), "my tooth is bleeding badly", NOW, &mut book);
-    assert_eq!(r.spoken(), "Can we reach you at +447 700 900 123?");
+    assert_eq!(r.spoken(), "Can we reach you at +44 7700 900123?");
     let r = dialogue.respond(&turn("yes", &[]), "yes", NOW, &mut book);
     assert!(matches!(r.effects[..], [Effect::AlertOnCall { why: Escalation::Emergency }]));
     assert!(r.spoken().contains("within 30 minutes"));
@@ -197,6 +197,31 @@ fn a_person_request_transfers_when_the_line_can() {
     let mut dialogue = Dialogue::new(with_transfer, None, false, "en");
     let r = dialogue.respond(&turn("person", &[]), "put me through to someone", NOW, &mut book);
     assert!(matches!(&r.effects[..], [Effect::Transfer { why: Escalation::Request, .. }]));
+}
+
+#[test]
+fn a_refused_transfer_alerts_at_once_with_the_caller_id() {
+    let mut book = Book::default();
+    let mut with_transfer = rules();
+    with_transfer.can_transfer = true;
+    with_transfer.transfer_to = Some("+447700900999".to_string());
+    let mut dialogue = Dialogue::new(with_transfer.clone(), Some("+447700900321".to_string()), false, "en");
+    let r = dialogue.key('0').unwrap();
+    assert!(matches!(&r.effects[..], [Effect::Transfer { why: Escalation::Keypad, .. }]));
+    let r = dialogue.transfer_failed();
+    assert!(matches!(r.effects[..], [Effect::AlertOnCall { why: Escalation::Keypad }]));
+    assert!(r.spoken().contains("within 30 minutes"), "{}", r.spoken());
+    assert!(dialogue.intake().callback_promised);
+    // Later escalations no longer try to transfer.
+    let r = dialogue.respond(&turn("person", &[]), "put me through to someone", NOW, &mut book);
+    assert!(!r.effects.iter().any(|e| matches!(e, Effect::Transfer { .. })), "{r:?}");
+
+    // Without a caller ID the box asks for a number before alerting.
+    let mut withheld = Dialogue::new(with_transfer, None, false, "fr");
+    withheld.key('0').unwrap();
+    let r = withheld.transfer_failed();
+    assert!(r.effects.is_empty(), "{r:?}");
+    assert!(r.spoken().contains("numéro"), "{}", r.spoken());
 }
 
 #[test]

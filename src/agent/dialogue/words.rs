@@ -29,6 +29,11 @@ impl Tongue {
         }
     }
 
+    /// The tongue of a profile language; Italian has no sentences of its own.
+    pub fn of(language: standardiste_profile::Language) -> Tongue {
+        Tongue::from_code(language.code())
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Tongue::En => "en",
@@ -109,11 +114,18 @@ pub fn when(tongue: Tongue, at: PrimitiveDateTime) -> String {
 pub fn grouped_number(number: &str) -> String {
     let plus = number.starts_with('+');
     let digits: Vec<char> = number.chars().filter(char::is_ascii_digit).collect();
+    let country = |code: &str, len: usize| plus && digits.len() == len && digits.iter().collect::<String>().starts_with(code);
     let sizes: Vec<usize> = if !plus && digits.len() == 10 && digits[0] == '0' {
         vec![2; 5]
     } else if !plus && digits.len() == 11 && digits[0] == '0' {
         // A British number: area or mobile prefix, then the rest.
         vec![5, 6]
+    } else if country("33", 11) {
+        // +33 6 12 34 56 78
+        vec![2, 1, 2, 2, 2, 2]
+    } else if country("44", 12) {
+        // +44 7700 900321
+        vec![2, 4, 6]
     } else {
         let mut sizes = vec![3; digits.len() / 3];
         match digits.len() % 3 {
@@ -320,6 +332,15 @@ pub fn not_known(tongue: Tongue) -> String {
     )
 }
 
+pub fn still_there(tongue: Tongue) -> String {
+    say!(tongue,
+        en: "Are you still there?",
+        fr: "Êtes-vous toujours là ?",
+        de: "Sind Sie noch da?",
+        es: "¿Sigue ahí?",
+    )
+}
+
 pub fn pardon(tongue: Tongue) -> String {
     say!(tongue,
         en: "Sorry, could you say that again?",
@@ -373,7 +394,9 @@ mod tests {
     #[test]
     fn numbers_are_grouped_for_reading_back() {
         assert_eq!(grouped_number("0612345678"), "06 12 34 56 78");
-        assert_eq!(grouped_number("+447700900123"), "+447 700 900 123");
+        assert_eq!(grouped_number("+447700900123"), "+44 7700 900123");
+        assert_eq!(grouped_number("+33 6 12 34 56 78"), "+33 6 12 34 56 78");
+        assert_eq!(grouped_number("+4930123456"), "+493 012 3456");
         assert_eq!(grouped_number("02392001234"), "02392 001234");
         assert_eq!(grouped_number("07700900461"), "07700 900461");
         assert_eq!(grouped_number("2025550123"), "202 555 0123");
