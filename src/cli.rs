@@ -61,6 +61,8 @@ enum Command {
     },
     /// Talk to the receptionist by typing, to try the business profile.
     Chat(crate::cli_chat::ChatArgs),
+    /// List the appointment book, or export it as an iCalendar feed with `--ical FILE`.
+    Bookings(crate::cli_bookings::BookingsArgs),
     /// Answer calls on the lines of the settings file until Ctrl-C or SIGTERM.
     Serve,
     /// List the serial ports with their USB ids and what each likely is.
@@ -161,6 +163,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
         Command::Models { action } => crate::cli_models::run(&config, action),
         Command::Lines => crate::cli_lines::list_lines(),
+        Command::Bookings(args) => crate::cli_bookings::run(&config, &args),
         Command::Chat(args) => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(crate::cli_chat::chat(config, args))
