@@ -16,6 +16,11 @@ use time::PrimitiveDateTime;
 use crate::agent::desk::fold;
 use crate::agent::llm::Llm;
 use crate::call::text::TextCall;
+use crate::call::Engines;
+use crate::line::caller::CallerScript;
+use crate::line::simulated::SimulatedLine;
+use crate::profile::{Language, Voice};
+use crate::speech::tts::Speaker;
 use crate::cli_chat::parse_local_time;
 use crate::profile::{self, BusinessProfile};
 use crate::store::{CallOutcome, Store};
@@ -45,6 +50,10 @@ pub struct Scenario {
     pub seed: Vec<Seed>,
     #[serde(default)]
     pub expect: Expect,
+    /// Also run this scenario as audio through a simulated line (`make test`
+    /// runs a few: each takes a minute of real time).
+    #[serde(default)]
+    pub audio: bool,
 }
 
 /// A booking made before the scenario's call.
@@ -167,6 +176,88 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
     }
     let call_id = call.finish(CallOutcome::Completed).await.map_err(|e| e.to_string())?;
     let store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let failures = judge(scenario, &store, &database, call_id, &seeded, &said)?;
+    let (readings, valid_readings) = store.reading_counts().map_err(|e| e.to_string())?;
+    Ok(Outcome {
+        name: scenario.name.clone(),
+        category: scenario.category.clone(),
+        failures,
+        transcript: transcript.join("\n"),
+        readings,
+        valid_readings,
+        reading_ms,
+    })
+}
+
+/// Runs one scenario as a phone call: each caller turn is spoken by an SVOX
+/// Pico voice in the scenario's language, through a simulated line, into the
+/// real call loop (voice activity detection, Whisper, the model, the dialogue
+/// and speech synthesis), with a fresh database under `scratch`.
+pub async fn run_audio(engines: &Engines, scenario: &Scenario, scratch: &Path) -> Result<Outcome, String> {
+    if scenario.turns.iter().any(|turn| turn.starts_with('#')) {
+        return Err(format!("scenario {:?} presses keys, which the simulated caller cannot do; leave `audio` out", scenario.name));
+    }
+    let at = parse_local_time(&scenario.at)?;
+    std::fs::create_dir_all(scratch).map_err(|e| format!("cannot create the scratch folder {}: {e}", scratch.display()))?;
+    let mut config = (*engines.config).clone();
+    config.data_dir = scratch.to_path_buf();
+    let database = config.database_path();
+    for stale in ["calls.db", "calls.db-wal", "calls.db-shm"] {
+        let _ = std::fs::remove_file(scratch.join(stale));
+    }
+    let store = Store::open(&database).map_err(|e| e.to_string())?;
+    let profile = engines.profile.clone();
+    let seeded = seed(&database, &profile, &scenario.seed)?;
+    let mut engines = engines.clone();
+    engines.config = Arc::new(config);
+    engines.store = Arc::new(Mutex::new(store));
+    engines.clock = Some(at);
+    engines.outbox = None;
+
+    let language = Language::from_code(&scenario.language)
+        .ok_or_else(|| format!("scenario {:?}: unknown language {:?}", scenario.name, scenario.language))?;
+    let caller_voice = Speaker::new(language, Voice::Pico);
+    let mut utterances = Vec::new();
+    for turn in &scenario.turns {
+        let speech = engines.tts.speak(turn, &caller_voice).await.map_err(|e| e.to_string())?;
+        utterances.push(speech.samples.to_vec());
+    }
+    let mut script = CallerScript::new(utterances);
+    script.caller_number = scenario.caller_number.clone();
+    let mut line = SimulatedLine::start("sim0", script);
+    let summary = crate::call::run_call(&mut line, &engines, None).await.map_err(|e| e.to_string())?;
+
+    let store = engines.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let turns = store.turns(summary.call_id).map_err(|e| e.to_string())?;
+    let said: Vec<String> = turns.iter().filter(|t| t.speaker == "assistant").map(|t| t.text.clone()).collect();
+    let transcript: Vec<String> = turns
+        .iter()
+        .map(|t| format!("{}: {}", if t.speaker == "caller" { "caller" } else { "box" }, t.text))
+        .collect();
+    let failures = judge(scenario, &store, &database, summary.call_id, &seeded, &said)?;
+    let (readings, valid_readings) = store.reading_counts().map_err(|e| e.to_string())?;
+    Ok(Outcome {
+        name: scenario.name.clone(),
+        category: scenario.category.clone(),
+        failures,
+        transcript: transcript.join("\n"),
+        readings,
+        valid_readings,
+        reading_ms: Vec::new(),
+    })
+}
+
+/// Checks a finished call against the scenario's expectations and returns
+/// the failed checks. `said` is what the box spoke.
+fn judge(
+    scenario: &Scenario,
+    store: &Store,
+    database: &Path,
+    call_id: i64,
+    seeded: &[i64],
+    said: &[String],
+) -> Result<Vec<String>, String> {
+    let at = parse_local_time(&scenario.at)?;
     let intake = store.intake(call_id).map_err(|e| e.to_string())?;
     let (readings, valid_readings) = store.reading_counts().map_err(|e| e.to_string())?;
     let conn = rusqlite::Connection::open(&database).map_err(|e| e.to_string())?;
@@ -243,15 +334,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
     for word in &expect.said_none {
         check(!box_words.contains(&fold(word)), format!("expected the box never to say {word:?}, but it did"));
     }
-    Ok(Outcome {
-        name: scenario.name.clone(),
-        category: scenario.category.clone(),
-        failures,
-        transcript: transcript.join("\n"),
-        readings,
-        valid_readings,
-        reading_ms,
-    })
+    Ok(failures)
 }
 
 /// Books the seed appointments, returning their ids.
