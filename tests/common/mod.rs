@@ -114,6 +114,9 @@ pub static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
         .expect("a tokio runtime")
 });
 
+/// The business's local time in every call of the tests: a Friday morning.
+pub const CALL_TIME: time::PrimitiveDateTime = time::macros::datetime!(2026-12-04 10:00);
+
 static ENGINES: OnceLock<(Engines, tempfile::TempDir)> = OnceLock::new();
 static SERIAL: Mutex<()> = Mutex::new(());
 
@@ -124,9 +127,12 @@ pub fn engines() -> &'static Engines {
             let dir = tempfile::tempdir().expect("a temp folder");
             let mut config = config(dir.path());
             config.call.silence_timeout_s = 4;
-            let engines = RUNTIME
+            let mut engines = RUNTIME
                 .block_on(Engines::load(config, profile()))
                 .unwrap_or_else(|e| panic!("{e}"));
+            // The date and time are part of the model's prompt: a fixed clock
+            // gives every run the same prompts, so the model's answers repeat.
+            engines.clock = Some(CALL_TIME);
             (engines, dir)
         })
         .0
