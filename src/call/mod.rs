@@ -120,8 +120,8 @@ impl Engines {
         Ok(engines)
     }
 
-    /// Synthesises the fixed phrases and evaluates the system prompt once, so
-    /// that the first call pays for neither.
+    /// Synthesises the fixed phrases, and starts evaluating the system
+    /// prompt, so that the first call pays for neither.
     async fn prepare(&self) {
         for (language, text) in phrases::fixed_phrases(&self.profile) {
             let speaker = Speaker::new(language, self.profile.voice_for(language));
@@ -129,12 +129,17 @@ impl Engines {
                 tracing::error!(%error, "cannot synthesise a fixed phrase");
             }
         }
+        // The evaluation takes seconds, so it runs while the lines open: a call
+        // that comes first waits for it in the LLM's queue.
         let reading = format!("{}{}", self.instructions, crate::agent::prompt::UNDERSTANDING_RULES);
         let messages = crate::agent::prompt::messages(&reading, &Default::default(), &[]);
-        match self.llm.warm(messages).await {
-            Ok(stats) => tracing::info!(tokens = stats.prompt_tokens, ms = stats.prompt_ms, "system prompt evaluated"),
-            Err(error) => tracing::warn!(%error, "cannot evaluate the system prompt ahead of the first call"),
-        }
+        let llm = self.llm.clone();
+        tokio::spawn(async move {
+            match llm.warm(messages).await {
+                Ok(stats) => tracing::info!(tokens = stats.prompt_tokens, ms = stats.prompt_ms, "system prompt evaluated"),
+                Err(error) => tracing::warn!(%error, "cannot evaluate the system prompt ahead of the first call"),
+            }
+        });
     }
 }
 
