@@ -9,10 +9,12 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{asterisk, engines, serial, line_audio, RUNTIME};
+use common::{asterisk, engines, fixture, line_audio, serial, RUNTIME};
 use standardiste::line::any::AnyLine;
 use standardiste::line::caller::{CallerScript, ScriptedCaller};
 use standardiste::line::settings::LineSettings;
+use standardiste::line::simulated::SimulatedLine;
+use standardiste::profile::ProfileWatcher;
 use standardiste::line::AnswerOnRing;
 use standardiste::recap::sms::SmsModules;
 use standardiste::serve::answer_calls;
@@ -102,4 +104,40 @@ fn rejected_transfer_alerts_on_call_by_sms() {
     let recap = sent.iter().find(|(to, _)| to == "+447700900125").expect("a recap to the front desk");
     assert!(recap.1.contains("900321"), "the recap gives the caller's number: {}", recap.1);
     assert_eq!(sent.len(), 2, "one alert and one recap text: {sent:?}");
+}
+
+#[test]
+fn an_edited_profile_applies_to_the_next_call() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.toml");
+    let original = std::fs::read_to_string(common::workspace().join("config/profile.toml")).unwrap();
+    std::fs::write(&path, &original).unwrap();
+    let mut engines = engines().clone();
+    engines.watch_profile(ProfileWatcher::new(&path).unwrap_or_else(|e| panic!("{e}")));
+
+    let greeting = |engines: &standardiste::call::Engines| {
+        let hum = line_audio(&fixture("caller-hum.wav"));
+        let mut script = CallerScript::new(vec![hum]);
+        script.hang_up_gap = Duration::from_secs(2);
+        let summary = RUNTIME
+            .block_on(async { standardiste::call::run_call(&mut SimulatedLine::start("sim0", script), engines, None).await })
+            .unwrap_or_else(|e| panic!("{e}"));
+        let store = engines.store.lock().unwrap();
+        store.turns(summary.call_id).unwrap().into_iter().next().expect("a greeting").text
+    };
+    assert!(greeting(&engines).starts_with("Hello, you have reached Harbor Dental Clinic"));
+
+    // The owner changes the greeting: the next call uses it, without a restart.
+    let edited = original.replace(
+        "en = \"Hello, you have reached Harbor Dental Clinic.",
+        "en = \"Good day, Harbor Dental Clinic here.",
+    );
+    assert_ne!(edited, original, "the example profile's greeting changed; update this test");
+    std::fs::write(&path, &edited).unwrap();
+    assert!(greeting(&engines).starts_with("Good day, Harbor Dental Clinic here."));
+
+    // A broken edit keeps the last valid profile in use.
+    std::fs::write(&path, "name = \"\"\n").unwrap();
+    assert!(greeting(&engines).starts_with("Good day, Harbor Dental Clinic here."));
 }
