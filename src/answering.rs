@@ -20,7 +20,7 @@ impl ProfilePolicy {
         ProfilePolicy { engines, line_ring: line_ring.max(1) }
     }
 
-    /// The profile as of this ring. A watched file is checked with one
+    /// Returns the profile as of this ring. A watched file is checked with one
     /// `stat`, and read again only after the owner changed it.
     fn profile(&self) -> Arc<BusinessProfile> {
         match &self.engines.profile_file {

@@ -300,12 +300,12 @@ fn render(
         ("turn latency", &turns.latency),
         ("endpointing wait (silence before the turn is taken)", &turns.endpoint),
         ("speech-to-text (round trip to the worker)", &turns.stt),
-        ("LLM, request to first complete sentence", &turns.llm_first),
+        ("receptionist: the model's reading, the dialogue's decision and any free answer, in full", &turns.llm_first),
         ("TTS of the first sentence", &turns.tts_first),
     ] {
         let _ = writeln!(out, "| {name} | {:.0} | {:.0} |", percentile(values, 50.0), percentile(values, 95.0));
     }
-    let _ = writeln!(out, "\nThe parts overlap: speech-to-text starts at the short pause, before the endpointing wait ends.\n");
+    let _ = writeln!(out, "\nThe parts overlap: speech-to-text starts at the short pause, before the endpointing wait ends. The receptionist's answer is complete before its first sentence is synthesised.\n");
 
     let _ = writeln!(out, "## Engines\n");
     let _ = writeln!(out, "| engine | measure | value |\n|---|---|---:|");

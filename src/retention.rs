@@ -13,7 +13,7 @@ use crate::store::{Store, StoreError};
 /// Time between two sweeps while the daemon runs.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 
-/// What one sweep deleted.
+/// Counts of the data one sweep deleted.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Swept {
     pub recordings: usize,
@@ -47,7 +47,7 @@ pub fn sweep(store: &mut Store, profile: &BusinessProfile, now: OffsetDateTime) 
     Ok(swept)
 }
 
-/// The end time at or before which data kept `days` days is due.
+/// Returns the end time at or before which data kept `days` days is due.
 fn cutoff(now: OffsetDateTime, days: u32) -> String {
     let at = now - time::Duration::days(i64::from(days));
     let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");

@@ -62,9 +62,9 @@ pub struct CallSummary {
     pub outcome: CallOutcome,
     pub duration_ms: u64,
     pub recording: PathBuf,
-    /// What the receptionist took from the caller.
+    /// The details the receptionist took from the caller.
     pub intake: Intake,
-    /// What the call changed or asked for: bookings, messages, escalations.
+    /// Bookings, messages and escalations the call made.
     pub effects: Vec<Effect>,
     /// Number the call was handed to, when a transfer succeeded.
     pub transferred_to: Option<String>,
@@ -423,7 +423,7 @@ impl Session<'_> {
         self.profile.farewell.get(self.speaking_language).to_string()
     }
 
-    /// The language and voice the box speaks with now.
+    /// Returns the language and voice the box speaks with now.
     fn voice(&self) -> Voice {
         Voice::new(self.speaking_language, self.profile.voice_for(self.speaking_language))
     }
@@ -646,8 +646,8 @@ impl Session<'_> {
         self.remember_language(transcript.language.as_deref(), trusted).await;
         self.asked_still_there = false;
         let call_id = self.call_id;
-        // NOTE: when the caller goes on after a turn was taken, the receptionist
-        // has already read the early part; the longer turn is read as the next one.
+        // NOTE: the receptionist has already read the early part of a turn the
+        // caller went on with, so the longer turn is read as a new one.
         let seq = if let Some(seq) = self.extending.take() {
             let (extended, end_ms, confidence) = (text.clone(), pending.end_ms, transcript.confidence);
             self.store(move |store| store.extend_turn(call_id, seq, &extended, end_ms, confidence))

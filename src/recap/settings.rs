@@ -15,7 +15,7 @@ use super::sms::SmsModules;
 /// password can stay out of the settings file.
 pub const SMTP_PASSWORD_ENV: &str = "STANDARDISTE_SMTP_PASSWORD";
 
-/// How recaps are sent.
+/// Delivery settings of recaps and alerts.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct DeliveryConfig {
@@ -125,7 +125,7 @@ impl DeliveryConfig {
         Ok(())
     }
 
-    /// Where the owner reads call `call_id`'s transcript.
+    /// Returns where the owner reads call `call_id`'s transcript.
     pub fn link(&self, call_id: i64) -> String {
         if self.transcript_link.is_empty() {
             format!("standardiste calls show {call_id}")

@@ -511,7 +511,7 @@ impl Dialogue {
         if reply.trim().is_empty() {
             Some(words::pardon(self.tongue))
         } else if unknown_service || off_topic || !grounded(reply, &self.rules.facts) {
-            tracing::debug!(unknown_service, "the model's answer is not in the profile; the box declines instead");
+            tracing::debug!(unknown_service, off_topic, reply, "the model's answer is not in the profile; the box declines instead");
             Some(words::not_known(self.tongue))
         } else {
             None
