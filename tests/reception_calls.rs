@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{asterisk, engines, fixture, line_audio, serial, RUNTIME};
@@ -18,6 +18,7 @@ use standardiste::profile::ProfileWatcher;
 use standardiste::line::AnswerOnRing;
 use standardiste::recap::sms::SmsModules;
 use standardiste::serve::answer_calls;
+use standardiste::store::Store;
 use standardiste_modem::sim::{CallerIdSpec, Device, IncomingCall, SimOptions, SmsResult, Simulator};
 use standardiste_outbox::{Outbox, RetryPolicy, Transports};
 
@@ -27,9 +28,15 @@ const CALLER: &str = "+447700900321";
 #[test]
 fn rejected_transfer_alerts_on_call_by_sms() {
     let _serial = serial();
-    let mut engines = engines().clone();
     let dir = tempfile::tempdir().unwrap();
-    let mut options = SimOptions::new(dir.path());
+    // A store of its own, so that only this call's texts are in the outbox.
+    let mut engines = engines().clone();
+    let mut config = (*engines.config).clone();
+    config.data_dir = dir.path().join("data");
+    std::fs::create_dir_all(&config.data_dir).unwrap();
+    engines.store = Arc::new(Mutex::new(Store::open(&config.database_path()).unwrap()));
+    engines.config = Arc::new(config);
+    let mut options = SimOptions::new(dir.path().join("ports"));
     options.ring_interval = Duration::from_millis(800);
     let simulator = Simulator::start(Device::Sim7600, options).unwrap_or_else(|e| panic!("{e}"));
     let settings = LineSettings::for_simulator(&simulator, 2);
