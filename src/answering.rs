@@ -22,6 +22,9 @@ impl ProfilePolicy {
 
     /// Returns the profile as of this ring. A watched file is checked with one
     /// `stat`, and read again only after the owner changed it.
+    ///
+    /// NOTE: this runs on the async worker that drives the line: a stat per
+    /// ring, and a file read after an edit, block it briefly.
     fn profile(&self) -> Arc<BusinessProfile> {
         match &self.engines.profile_file {
             Some(watcher) => watcher.current(),

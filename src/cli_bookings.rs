@@ -74,7 +74,7 @@ pub fn run(config: &Config, args: &BookingsArgs) -> Result<(), String> {
         print!("{feed}");
         return Ok(());
     }
-    // Written beside the target and renamed, so a calendar reading the file never sees half of it.
+    // Written beside the target and renamed, so a calendar reading the file never gets half of it.
     let partial = path.with_extension("ics.partial");
     std::fs::write(&partial, feed.as_bytes())
         .and_then(|()| std::fs::rename(&partial, path))

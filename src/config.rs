@@ -34,7 +34,7 @@ pub struct Config {
     pub tts: TtsConfig,
     pub vad: VadConfig,
     pub call: CallConfig,
-    /// How recaps and alerts leave the box: mail server, webhook key, transcript link.
+    /// Delivery of recaps and alerts: mail server, webhook key, transcript link.
     pub delivery: crate::recap::settings::DeliveryConfig,
     /// The telephone lines `standardiste serve` answers, one `[[line]]` table each.
     #[serde(rename = "line")]

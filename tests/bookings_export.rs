@@ -23,7 +23,7 @@ fn run(config: &Path, args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
-/// The first Tuesday after today, at 10:00: inside the example profile's hours.
+/// Returns the first Tuesday after today at 10:00, inside the example profile's hours.
 fn next_tuesday() -> PrimitiveDateTime {
     let mut day = OffsetDateTime::now_utc().date().next_day().unwrap();
     while day.weekday() != Weekday::Tuesday {

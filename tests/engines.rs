@@ -65,7 +65,7 @@ fn tones(frequencies: &[f32], samples: usize, amplitude: f32) -> Vec<i16> {
         .collect()
 }
 
-/// The shipped voices: the default Piper voice, Piper voices in `models_dir`, Pico.
+/// Returns the shipped voices: the default Piper voice, Piper voices in `models_dir`, Pico.
 fn voices(models_dir: &std::path::Path) -> VoicePaths {
     VoicePaths {
         models_dir: models_dir.to_path_buf(),
@@ -118,7 +118,7 @@ fn each_language_gets_its_voice() {
 }
 
 #[test]
-fn an_owner_supplied_piper_voice_is_used_once_it_is_in_the_models_folder() {
+fn owner_piper_voice_used_once_present() {
     let dir = tempfile::tempdir().unwrap();
     let tts = Tts::load(voices(dir.path()), 1.0).unwrap();
     let french = Speaker::new(Language::Fr, Voice::Piper("fr_FR-owner-medium".into()));

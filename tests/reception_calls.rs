@@ -114,7 +114,7 @@ fn rejected_transfer_alerts_on_call_by_sms() {
 }
 
 #[test]
-fn an_edited_profile_applies_to_the_next_call() {
+fn profile_edit_applies_to_next_call() {
     let _serial = serial();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("profile.toml");

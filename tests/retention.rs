@@ -50,7 +50,7 @@ fn recordings_and_transcripts_go_after_their_days() {
 }
 
 #[test]
-fn zero_days_and_no_recording_delete_at_the_end_of_the_call() {
+fn retention_zero_days_deletes_at_call_end() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("calls.db")).unwrap();
     let now = OffsetDateTime::now_utc() + Duration::seconds(5);
@@ -68,7 +68,7 @@ fn zero_days_and_no_recording_delete_at_the_end_of_the_call() {
 }
 
 #[test]
-fn a_call_in_progress_and_a_missing_file_are_handled() {
+fn retention_skips_live_call_and_missing_file() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("calls.db")).unwrap();
     let path = dir.path().join("live.wav");

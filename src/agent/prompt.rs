@@ -104,7 +104,7 @@ pub fn language_name(code: &str) -> Option<&'static str> {
     })
 }
 
-/// The time now on the box's clock, which is the business's local time, or
+/// Returns the time now on the box's clock, which is the business's local time, or
 /// UTC when the local offset cannot be determined.
 pub fn local_now() -> time::PrimitiveDateTime {
     let now = time::OffsetDateTime::now_local().unwrap_or_else(|_| time::OffsetDateTime::now_utc());

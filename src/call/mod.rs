@@ -164,7 +164,7 @@ impl Engines {
         }
     }
 
-    /// The business's local time now, or the fixed clock of a simulation.
+    /// Returns the business's local time now, or the fixed clock of a simulation.
     pub fn now(&self) -> time::PrimitiveDateTime {
         self.clock.unwrap_or_else(crate::agent::prompt::local_now)
     }

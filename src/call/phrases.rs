@@ -3,7 +3,7 @@
 use crate::agent::dialogue::words::{self, Tongue};
 use crate::profile::{BusinessProfile, Language};
 
-/// The greeting, followed by the recording announcement when calls are recorded.
+/// Returns the greeting, followed by the recording announcement when calls are recorded.
 pub fn opening(profile: &BusinessProfile, language: Language) -> String {
     let greeting = profile.greeting.get(language).trim().to_string();
     if !profile.recording.enabled {
@@ -27,8 +27,8 @@ pub fn still_there(language: Language) -> String {
     words::still_there(Tongue::of(language))
 }
 
-/// The phrases to synthesise ahead of the first call, in each of the
-/// profile's languages.
+/// Returns the phrases to synthesise ahead of the first call, in each of
+/// the profile's languages.
 pub fn fixed_phrases(profile: &BusinessProfile) -> Vec<(Language, String)> {
     let mut phrases = vec![(profile.default_language(), opening(profile, profile.default_language()))];
     for &language in &profile.languages {

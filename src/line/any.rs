@@ -44,7 +44,7 @@ impl AnyLine {
         }
     }
 
-    /// The line's SMS sender, when it is a GSM module.
+    /// Returns the line's SMS sender, when it is a GSM module.
     pub fn sms_sender(&self) -> Option<super::gsm::SmsSender> {
         match self {
             AnyLine::Gsm(line) => Some(line.sms_sender()),

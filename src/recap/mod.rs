@@ -1,4 +1,4 @@
-//! What the box tells the business: a recap after every call, and an urgent
+//! Messages from the box to the business: a recap after every call, and an urgent
 //! text to the on-call contact during a call it cannot transfer. Both are
 //! queued in the call database's outbox, which sends them by SMS through a
 //! GSM line, by e-mail and by webhook, retrying until each is accepted.
@@ -171,8 +171,8 @@ impl RecapFacts {
     }
 }
 
-/// The recap's outcome; a transferred call shows as completed, with the
-/// number it went to.
+/// Converts a call's outcome for the recap. A transferred call shows as
+/// completed, with the number it went to.
 fn outcome(outcome: CallOutcome) -> compose::Outcome {
     match outcome {
         CallOutcome::Completed | CallOutcome::Transferred | CallOutcome::InProgress => compose::Outcome::Completed,
@@ -193,7 +193,7 @@ fn urgency(urgency: Urgency) -> compose::Urgency {
     }
 }
 
-/// The last change the call made to the appointment book.
+/// Returns the last change the call made to the appointment book.
 fn booking_note(effects: &[Effect]) -> Option<compose::BookingNote> {
     effects.iter().rev().find_map(|effect| match effect {
         Effect::Booked(appointment) => Some(compose::BookingNote {

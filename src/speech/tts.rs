@@ -82,7 +82,7 @@ pub struct Tts {
     phrases: Arc<Mutex<HashMap<(Option<Speaker>, String), Speech>>>,
 }
 
-/// Where the engine thread finds its voices.
+/// Folders and files the engine thread loads voices from.
 #[derive(Debug, Clone)]
 pub struct VoicePaths {
     /// Folder of Piper voices: `NAME.onnx` with `NAME.onnx.json` beside it.

@@ -277,7 +277,7 @@ impl Dialogue {
         self.alert(why)
     }
 
-    /// The closing words when the caller says goodbye: what happens next.
+    /// Returns the closing words when the caller says goodbye: what happens next.
     pub fn goodbye(&mut self) -> Response {
         self.close()
     }

@@ -200,7 +200,7 @@ fn a_person_request_transfers_when_the_line_can() {
 }
 
 #[test]
-fn a_refused_transfer_alerts_at_once_with_the_caller_id() {
+fn refused_transfer_alerts_with_caller_id() {
     let mut book = Book::default();
     let mut with_transfer = rules();
     with_transfer.can_transfer = true;

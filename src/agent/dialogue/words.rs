@@ -29,7 +29,7 @@ impl Tongue {
         }
     }
 
-    /// The tongue of a profile language; Italian has no sentences of its own.
+    /// Returns the tongue of a profile language. Italian has no sentences of its own.
     pub fn of(language: standardiste_profile::Language) -> Tongue {
         Tongue::from_code(language.code())
     }

@@ -119,7 +119,7 @@ impl GsmLine {
         Ok(line)
     }
 
-    /// A handle that sends SMS through this module from another task, such
+    /// Returns a handle that sends SMS through this module from another task, such
     /// as the outbox's, while this line waits for or carries calls.
     pub fn sms_sender(&self) -> SmsSender {
         self.sms.clone()

@@ -41,7 +41,7 @@ impl GsmLine {
 
 /// Sends SMS through a GSM line's module from any task. The AT client runs
 /// one command at a time, so a text sent during a call waits between the
-/// call's own commands; the module keeps the voice call up meanwhile.
+/// call's own commands. The module keeps the voice call up meanwhile.
 #[derive(Clone)]
 pub struct SmsSender {
     label: String,
@@ -57,7 +57,7 @@ impl SmsSender {
         *self.client.lock().unwrap_or_else(PoisonError::into_inner) = client;
     }
 
-    /// The line's name, for logs.
+    /// Returns the line's name, for logs.
     pub fn label(&self) -> &str {
         &self.label
     }
