@@ -177,16 +177,7 @@ pub async fn run(llm: &Llm, profile: &BusinessProfile, scenario: &Scenario, scra
     let call_id = call.finish(CallOutcome::Completed).await.map_err(|e| e.to_string())?;
     let store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let failures = judge(scenario, &store, &database, call_id, &seeded, &said)?;
-    let (readings, valid_readings) = store.reading_counts().map_err(|e| e.to_string())?;
-    Ok(Outcome {
-        name: scenario.name.clone(),
-        category: scenario.category.clone(),
-        failures,
-        transcript: transcript.join("\n"),
-        readings,
-        valid_readings,
-        reading_ms,
-    })
+    outcome(scenario, &store, failures, &transcript, reading_ms)
 }
 
 /// Runs one scenario as a phone call: each caller turn is spoken by an SVOX
@@ -235,6 +226,17 @@ pub async fn run_audio(engines: &Engines, scenario: &Scenario, scratch: &Path) -
         .map(|t| format!("{}: {}", if t.speaker == "caller" { "caller" } else { "box" }, t.text))
         .collect();
     let failures = judge(scenario, &store, &database, summary.call_id, &seeded, &said)?;
+    outcome(scenario, &store, failures, &transcript, Vec::new())
+}
+
+/// Builds a scenario's result from its failed checks and the store's reading counts.
+fn outcome(
+    scenario: &Scenario,
+    store: &Store,
+    failures: Vec<String>,
+    transcript: &[String],
+    reading_ms: Vec<u64>,
+) -> Result<Outcome, String> {
     let (readings, valid_readings) = store.reading_counts().map_err(|e| e.to_string())?;
     Ok(Outcome {
         name: scenario.name.clone(),
@@ -243,7 +245,7 @@ pub async fn run_audio(engines: &Engines, scenario: &Scenario, scratch: &Path) -
         transcript: transcript.join("\n"),
         readings,
         valid_readings,
-        reading_ms: Vec::new(),
+        reading_ms,
     })
 }
 
