@@ -25,7 +25,7 @@ pub use booking::{Booking, NewBooking, Status};
 pub use caller::{caller_key, CALLER_KEY_DIGITS, MIN_CALLER_DIGITS};
 pub use error::BookingError;
 pub use ical::{escape_text, ical_feed, ical_feed_with_timezone, MAX_LINE_OCTETS};
-pub use queries::{busy, find_for_caller, find_free_slots, find_free_slots_on, list};
+pub use queries::{busy, find_by_id, find_for_caller, find_free_slots, find_free_slots_on, list};
 pub use schedule::{
     AppointmentType, Interval, Schedule, Slot, DEFAULT_SLOT_STEP_MIN, MINUTES_PER_DAY,
 };

@@ -25,6 +25,13 @@ pub fn list(
     )
 }
 
+/// Returns booking `id`, booked or cancelled, or `None` when no booking has
+/// that id. For the owner's console, which may see every booking.
+pub fn find_by_id(conn: &Connection, id: i64) -> Result<Option<Booking>, BookingError> {
+    let rows = query_bookings(conn, "WHERE id = ?1", params![id])?;
+    Ok(rows.into_iter().next())
+}
+
 /// Returns the booked appointments whose time or following buffer overlaps
 /// `[from, to)`, ordered by start: the `busy` input of [`free_slots`]. To
 /// respect the buffer of a new appointment that ends near `to`, extend `to`

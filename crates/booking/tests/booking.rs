@@ -3,7 +3,7 @@
 mod support;
 
 use standardiste_booking::{
-    book, busy, caller_key, cancel, cancel_by_owner, find_for_caller, find_free_slots,
+    book, busy, caller_key, cancel, cancel_by_owner, find_by_id, find_for_caller, find_free_slots,
     find_free_slots_on, list, reschedule, reschedule_by_owner, BookingError, Status,
 };
 use support::*;
@@ -576,4 +576,23 @@ fn raw_duplicate_insert_is_rejected() {
         conn.execute(insert, []).is_err(),
         "the unique index must refuse a second booked row"
     );
+}
+
+#[test]
+fn find_by_id_sees_every_status() {
+    let (_dir, mut conn) = temp_db();
+    let schedule = clinic_hours();
+    let consult = kind(30, 0, &[]);
+    let booked = book(
+        &mut conn,
+        &request(&schedule, &consult, datetime!(2026-12-07 09:00), CALLER),
+    )
+    .expect("book");
+    assert_eq!(
+        find_by_id(&conn, booked.id).expect("find"),
+        Some(booked.clone())
+    );
+    let cancelled = cancel_by_owner(&mut conn, booked.id).expect("cancel");
+    assert_eq!(find_by_id(&conn, booked.id).expect("find"), Some(cancelled));
+    assert_eq!(find_by_id(&conn, 9999).expect("find"), None);
 }

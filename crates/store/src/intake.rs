@@ -22,6 +22,19 @@ pub struct IntakeRow {
 }
 
 impl Store {
+    /// Returns the appointment, local start time (`YYYY-MM-DD HH:MM`) and status of
+    /// booking `id`, or `None` when it no longer exists.
+    pub fn booking_summary(&self, id: i64) -> Result<Option<(String, String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT appointment, substr(start_at, 1, 16), status FROM bookings WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?)
+    }
+
     /// Replaces the call's details with `intake`. Callers save after every
     /// turn that changes them, so a dropped call keeps what the caller gave.
     pub fn save_intake(&self, call_id: i64, intake: &IntakeRow) -> Result<(), StoreError> {

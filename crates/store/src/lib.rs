@@ -6,17 +6,23 @@
 //! open (no end time) and closed with the outcome `interrupted`.
 
 mod calls;
+mod deliveries;
 mod intake;
+mod messages;
 mod outbox;
 mod retention;
 mod schema;
+mod search;
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
 pub use calls::{now_rfc3339, CallOutcome, CallRow, NewTurn, Speaker, TurnRow};
+pub use deliveries::CallDelivery;
 pub use intake::IntakeRow;
+pub use messages::{CallbackList, CallbackRow};
+pub use search::{CallFilter, CallSummaryRow};
 
 /// Error from the call database.
 #[derive(Debug, thiserror::Error)]
@@ -98,6 +104,30 @@ impl Store {
             .map_err(open_error)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(open_error)?;
+        Store::without_migrating(conn, path)
+    }
+
+    /// Opens an existing database for reading and writing while the daemon
+    /// may have it open too, for the web console. It neither upgrades the
+    /// schema nor closes calls left open, because the running daemon owns
+    /// both, and it rejects a database from a newer program.
+    pub fn open_shared(path: &Path) -> Result<Store, StoreError> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(open_error)?;
+        standardiste_booking::configure_connection(&conn).map_err(open_error)?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(open_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(open_error)?;
+        Store::without_migrating(conn, path)
+    }
+
+    /// Wraps `conn` as it is, after checking that no newer program wrote its schema.
+    fn without_migrating(conn: Connection, path: &Path) -> Result<Store, StoreError> {
         let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
         if found > schema::SCHEMA_VERSION {
             return Err(StoreError::TooNew {
@@ -115,5 +145,30 @@ impl Store {
     /// Path of the database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_open_leaves_open_calls_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("calls.db");
+        let id = Store::open(&path).unwrap().start_call("sim0", None, None).unwrap();
+        let shared = Store::open_shared(&path).unwrap();
+        assert_eq!(shared.call(id).unwrap().outcome, "in_progress");
+        shared.set_call_language(id, "fr").unwrap();
+        assert_eq!(shared.call(id).unwrap().language.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn shared_open_needs_an_existing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.db");
+        let error = Store::open_shared(&path).err().unwrap();
+        assert!(matches!(error, StoreError::Open { .. }), "{error}");
+        assert!(!path.exists());
     }
 }

@@ -10,6 +10,20 @@ use super::calls::now_rfc3339;
 use super::{Store, StoreError};
 
 impl Store {
+    /// When retention deleted call `call_id`'s audio and its transcript, if it did.
+    pub fn retention_marks(&self, call_id: i64) -> Result<(Option<String>, Option<String>), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT audio_deleted_at, transcript_deleted_at FROM calls WHERE id = ?1",
+                [call_id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .map_err(|error| match error {
+                rusqlite::Error::QueryReturnedNoRows => StoreError::CallNotFound(call_id),
+                other => other.into(),
+            })
+    }
+
     /// Finished calls that ended at or before `cutoff` and still have their
     /// recording, with its path.
     pub fn recordings_ended_by(&self, cutoff: &str) -> Result<Vec<(i64, PathBuf)>, StoreError> {
