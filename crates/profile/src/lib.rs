@@ -4,8 +4,13 @@
 //!
 //! [`BusinessProfile::load`] validates the whole file and reports every invalid field with
 //! its path, its value and the fix. [`ProfileWatcher`] reloads the file when it changes.
+//! [`edit::ProfileDraft`] edits the file from the web console's forms, keeping its comments.
+//! [`BusinessProfile::booking_schedule`] and [`AppointmentType::booking_type`] turn it into the
+//! rules of the appointment book (`standardiste-booking`).
 
+mod booking;
 mod contact;
+pub mod edit;
 mod error;
 mod facts;
 mod hours;

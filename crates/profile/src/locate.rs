@@ -9,7 +9,7 @@ use crate::error::FieldError;
 
 /// One step of a field path: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
+pub(crate) enum Segment {
     Key(String),
     Index(usize),
 }
@@ -19,13 +19,22 @@ const MAX_QUOTED_CHARS: usize = 60;
 
 /// Turns a TOML syntax error into a problem with its line.
 pub(crate) fn syntax_problem(text: &str, error: &toml::de::Error) -> FieldError {
+    syntax_problem_at(text, error.message(), error.span())
+}
+
+/// Turns the message and span of a TOML parser's error into a problem with its line.
+pub(crate) fn syntax_problem_at(
+    text: &str,
+    message: &str,
+    span: Option<Range<usize>>,
+) -> FieldError {
     let mut problem = FieldError::new(
         "",
         None,
-        error.message().trim().replace('\n', " "),
+        message.trim().replace('\n', " "),
         "correct the TOML on this line. Text goes in double quotes, and each key appears once per table",
     );
-    problem.line = error.span().map(|span| line_of(text, span.start));
+    problem.line = span.map(|span| line_of(text, span.start));
     problem
 }
 
@@ -206,7 +215,7 @@ fn contains(span: &Range<usize>, offset: usize) -> bool {
 }
 
 /// Writes a path the way the file names it: `appointment_types[2].staff`.
-fn render(path: &[Segment]) -> String {
+pub(crate) fn render(path: &[Segment]) -> String {
     let mut rendered = String::new();
     for segment in path {
         match segment {
@@ -231,7 +240,7 @@ fn render(path: &[Segment]) -> String {
 }
 
 /// Parses a path written by [`render`]; `None` when it does not follow that form.
-fn parse_path(path: &str) -> Option<Vec<Segment>> {
+pub(crate) fn parse_path(path: &str) -> Option<Vec<Segment>> {
     let mut segments = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
