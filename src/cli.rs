@@ -113,8 +113,8 @@ fn parse_barge_in(text: &str) -> Result<(usize, u64), String> {
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(&cli.log);
-    match run(cli) {
+    let logs = init_logging(&cli.log);
+    match run(cli, logs) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -123,7 +123,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn init_logging(filter: &str) {
+/// Logs to standard error, and keeps the recent events for the web console.
+fn init_logging(filter: &str) -> standardiste_web::LogBuffer {
     if std::env::var_os("RUST_LOG").is_none() {
         // The STT worker reads RUST_LOG; with this it logs at the daemon's level.
         // SAFETY: called from `main` before any other thread starts.
@@ -131,10 +132,15 @@ fn init_logging(filter: &str) {
     }
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
+    let logs = standardiste_web::LogBuffer::default();
+    tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter))
+        .with(logs.clone().with_filter(tracing_subscriber::filter::LevelFilter::INFO))
         .init();
+    logs
 }
 
 fn load_config(path: Option<&Path>) -> Result<Config, String> {
@@ -152,7 +158,7 @@ fn load_config(path: Option<&Path>) -> Result<Config, String> {
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli, logs: standardiste_web::LogBuffer) -> Result<(), String> {
     let config = load_config(cli.config.as_deref())?;
     match cli.command {
         Command::Call(args) => {
@@ -170,7 +176,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Serve => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(crate::cli_lines::serve(config))
+            runtime.block_on(crate::cli_lines::serve(config, logs))
         }
         Command::SimulateModem(args) => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;

@@ -101,18 +101,13 @@ pub fn list_lines() -> Result<(), String> {
 }
 
 /// Runs the daemon on the configured lines until Ctrl-C.
-pub async fn serve(config: Config) -> Result<(), String> {
+pub async fn serve(config: Config, logs: standardiste_web::LogBuffer) -> Result<(), String> {
     let lines = config.lines.clone();
-    if lines.is_empty() {
-        return Err(format!(
-            "no [[line]] in the settings; add one per device (see config/standardiste.toml and `standardiste lines`)"
-        ));
-    }
     let watcher = crate::profile::ProfileWatcher::new(&config.profile).map_err(|e| e.to_string())?;
     let profile = (*watcher.current()).clone();
     let mut engines = Engines::load(config, profile).await.map_err(|e| e.to_string())?;
     engines.watch_profile(watcher);
-    crate::serve::serve(engines, lines).await
+    crate::serve::serve(engines, lines, Some(logs)).await
 }
 
 /// Plays a modem on a pseudo-terminal and, unless `--no-answer`, answers

@@ -36,6 +36,8 @@ pub struct Config {
     pub call: CallConfig,
     /// Delivery of recaps and alerts: mail server, webhook key, transcript link.
     pub delivery: crate::recap::settings::DeliveryConfig,
+    /// The web console that `standardiste serve` runs on the office network.
+    pub console: crate::web::settings::ConsoleConfig,
     /// The telephone lines `standardiste serve` answers, one `[[line]]` table each.
     #[serde(rename = "line")]
     pub lines: Vec<crate::line::settings::LineSettings>,
@@ -132,6 +134,7 @@ impl Default for Config {
             vad: VadConfig::default(),
             call: CallConfig::default(),
             delivery: Default::default(),
+            console: Default::default(),
             lines: Vec::new(),
         }
     }
@@ -245,6 +248,7 @@ impl Config {
             line.resolve_paths(base);
         }
         self.delivery.resolve(base);
+        self.console.resolve(base, &self.data_dir);
     }
 
     fn validate(&self) -> Result<(), String> {

@@ -25,4 +25,6 @@ pub mod retention;
 pub mod scenario;
 pub mod serve;
 pub mod speech;
-pub mod store;
+pub mod web;
+
+pub use standardiste_store as store;

@@ -13,23 +13,7 @@ use crate::agent::dialogue::Rules;
 
 /// The appointment book's schedule: weekly hours and closures.
 pub fn schedule(profile: &BusinessProfile) -> booking::Schedule {
-    let mut schedule = booking::Schedule::default();
-    for (day, hours) in schedule.weekly.iter_mut().zip(&profile.opening_hours.days) {
-        *day = hours.intervals.iter().map(|i| booking::Interval { open: i.open, close: i.close }).collect();
-    }
-    for closure in &profile.closures {
-        let hours: Vec<booking::Interval> =
-            closure.hours.iter().map(|i| booking::Interval { open: i.open, close: i.close }).collect();
-        let mut date = closure.first;
-        while date <= closure.last {
-            schedule.exceptions.insert(date, hours.clone());
-            match date.next_day() {
-                Some(next) => date = next,
-                None => break,
-            }
-        }
-    }
-    schedule
+    profile.booking_schedule()
 }
 
 /// The appointment types the box may book, with their aliases.
@@ -38,12 +22,7 @@ pub fn services(profile: &BusinessProfile) -> Vec<desk::Service> {
         .appointment_types
         .iter()
         .map(|kind| desk::Service {
-            kind: booking::AppointmentType {
-                name: kind.name.clone(),
-                duration_min: u16::try_from(kind.duration_min).unwrap_or(u16::MAX),
-                buffer_min: u16::try_from(kind.buffer_min).unwrap_or(u16::MAX),
-                staff: kind.staff.clone(),
-            },
+            kind: kind.booking_type(),
             aliases: kind.aliases.clone(),
         })
         .collect()

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use crate::call::{run_call, CallSummary, CallUpdate, Engines};
 use crate::line::any::AnyLine;
 use crate::line::backoff::Backoff;
+use crate::line::board::LineState;
 use crate::line::settings::LineSettings;
 use crate::answering::ProfilePolicy;
 use crate::line::{AnswerPolicy, Line, LineDevice, LineError};
@@ -30,7 +31,9 @@ pub async fn answer_calls<L: LineDevice>(
     while max_calls.is_none_or(|max| summaries.len() < max) {
         let caller = line.wait_for_call(policy).await?;
         tracing::info!(line = %line.label(), %caller, "call answered");
+        engines.lines.set(line.label(), LineState::InCall);
         let result = run_call(line, engines, updates.clone()).await;
+        engines.lines.set(line.label(), LineState::Ready);
         // Ends the device's side whichever way the call ended; after the box
         // already hung up this does nothing.
         line.hang_up().await;
@@ -51,16 +54,28 @@ pub async fn answer_calls<L: LineDevice>(
     Ok(summaries)
 }
 
-/// Runs every configured line until Ctrl-C or SIGTERM, then hangs up any call in
-/// progress. A line whose device is missing at start is retried with
-/// backoff. A line that cannot carry voice stops with its reason logged, and
-/// the others go on.
-pub async fn serve(mut engines: Engines, lines: Vec<LineSettings>) -> Result<(), String> {
+/// Runs every configured line, and the web console, until Ctrl-C or SIGTERM,
+/// then hangs up any call in progress. A line whose device is missing at
+/// start is retried with backoff. A line that cannot carry voice stops with
+/// its reason logged, and the others go on. Without lines, only the console
+/// runs, so that a new box can be set up from it.
+pub async fn serve(
+    mut engines: Engines,
+    lines: Vec<LineSettings>,
+    logs: Option<standardiste_web::LogBuffer>,
+) -> Result<(), String> {
+    let console_enabled = engines.config.console.enabled;
+    if lines.is_empty() && !console_enabled {
+        return Err("no [[line]] in the settings file and the console is off; add one [[line]] per device (`standardiste lines` lists the serial ports)".into());
+    }
     if lines.is_empty() {
-        return Err("no [[line]] in the settings file; add one per device (`standardiste lines` lists the serial ports)".into());
+        tracing::warn!("no [[line]] in the settings file: no call will be answered until one is added; the web console runs");
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut tasks = tokio::task::JoinSet::new();
+    for settings in &lines {
+        engines.lines.add(&settings.name, settings.kind.name());
+    }
 
     // Recaps and alerts leave through the outbox: texts through the GSM lines
     // as they open, e-mail and webhooks as configured.
@@ -74,8 +89,13 @@ pub async fn serve(mut engines: Engines, lines: Vec<LineSettings>) -> Result<(),
     let outbox_stopping = stopping.clone();
     let outbox_task = tokio::spawn(async move { outbox.run(outbox_stopping).await });
     let housekeeping = tokio::spawn(crate::retention::keep_tidy(engines.clone(), stopping.clone()));
+    let console = if console_enabled {
+        Some(crate::web::start(&engines, logs, stopping.clone()).await?)
+    } else {
+        None
+    };
 
-    for settings in lines {
+    for settings in lines.clone() {
         let engines = engines.clone();
         let stopping = stopping.clone();
         let sms = sms.clone();
@@ -99,9 +119,18 @@ pub async fn serve(mut engines: Engines, lines: Vec<LineSettings>) -> Result<(),
             // The outbox finishes the attempt in progress; what is left is sent on the next start.
             let _ = tokio::time::timeout(SHUTDOWN_LIMIT, outbox_task).await;
             housekeeping.abort();
+            if let Some(console) = console {
+                let _ = tokio::time::timeout(SHUTDOWN_LIMIT, console).await;
+            }
             Ok(())
         }
-        _ = async { while tasks.join_next().await.is_some() {} } => {
+        _ = async {
+            while tasks.join_next().await.is_some() {}
+            if lines.is_empty() {
+                // Only the console runs; it stops with the signal above.
+                std::future::pending::<()>().await;
+            }
+        } => {
             Err("every line has stopped; see the errors above".into())
         }
     }
@@ -136,8 +165,12 @@ async fn run_line(
     let mut line = loop {
         match AnyLine::open(&settings).await {
             Ok(line) => break line,
-            Err(error @ LineError::NotVoiceCapable { .. }) => return Err(error),
+            Err(error @ LineError::NotVoiceCapable { .. }) => {
+                engines.lines.fail(&settings.name, LineState::Stopped, &error.to_string());
+                return Err(error);
+            }
             Err(error) => {
+                engines.lines.fail(&settings.name, LineState::Opening, &error.to_string());
                 let delay = backoff.next_delay().max(Duration::from_secs(1));
                 tracing::warn!(line = %settings.name, %error, delay_ms = delay.as_millis() as u64, "cannot open the line; retrying");
                 tokio::select! {
@@ -152,11 +185,16 @@ async fn run_line(
         engines.wake_outbox();
     }
     tracing::info!(line = %settings.name, answer_on_ring = settings.answer_on_ring(), "line ready for calls");
+    engines.lines.set(&settings.name, LineState::Ready);
     let policy = ProfilePolicy::new(engines.clone(), settings.answer_on_ring());
     let result = tokio::select! {
         result = answer_calls(&mut line, &engines, &policy, None, None) => result.map(|_| ()),
         _ = stopping.changed() => Ok(()),
     };
     line.hang_up().await;
+    match &result {
+        Ok(()) => engines.lines.set(&settings.name, LineState::Stopped),
+        Err(error) => engines.lines.fail(&settings.name, LineState::Stopped, &error.to_string()),
+    }
     result
 }

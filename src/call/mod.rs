@@ -41,6 +41,8 @@ pub struct Engines {
     pub outbox: Option<Arc<standardiste_outbox::Outbox>>,
     /// A fixed "now" for calls, for simulations and tests; `None` is the clock.
     pub clock: Option<time::PrimitiveDateTime>,
+    /// State of each line, for the web console.
+    pub lines: crate::line::board::LineBoard,
 }
 
 /// Files a model check found wrong, with the command that fixes them.
@@ -115,6 +117,7 @@ impl Engines {
             outbox: None,
             clock: None,
             profile_file: None,
+            lines: Default::default(),
         };
         engines.prepare().await;
         Ok(engines)

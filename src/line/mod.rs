@@ -6,6 +6,7 @@
 pub mod any;
 pub mod at_device;
 pub mod backoff;
+pub mod board;
 pub mod caller;
 pub mod gsm;
 pub mod jitter;

@@ -18,6 +18,17 @@ pub enum LineKind {
     UsbAudio,
 }
 
+impl LineKind {
+    /// Returns the name the settings file gives this kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            LineKind::Gsm => "gsm",
+            LineKind::VoiceModem => "voice-modem",
+            LineKind::UsbAudio => "usb-audio",
+        }
+    }
+}
+
 /// One `[[line]]` table.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -133,6 +133,14 @@ pub fn engines() -> &'static Engines {
             // The date and time are part of the model's prompt: a fixed clock
             // gives every run the same prompts, so the model's answers repeat.
             engines.clock = Some(CALL_TIME);
+            // The engines evaluate the system prompt in the background, on both
+            // cores; a call that started meanwhile saw its first transcription
+            // time out. The same prompt queued behind it returns once it is done.
+            let reading = format!("{}{}", engines.instructions, standardiste::agent::prompt::UNDERSTANDING_RULES);
+            let messages = standardiste::agent::prompt::messages(&reading, &Default::default(), &[]);
+            if let Err(error) = RUNTIME.block_on(engines.llm.warm(messages)) {
+                panic!("the LLM cannot evaluate the system prompt: {error}");
+            }
             (engines, dir)
         })
         .0
