@@ -14,4 +14,7 @@ fn main() {
         let dir = dir.canonicalize().unwrap_or(dir);
         println!("cargo:rustc-link-arg=-Wl,-rpath,{}", dir.display());
     }
+    // An installed box keeps its private copy in /usr/lib/standardiste next
+    // to /usr/bin/standardiste (the .deb and board/install put it there).
+    println!("cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/../lib/standardiste");
 }

@@ -105,6 +105,7 @@ pub async fn serve(config: Config, logs: standardiste_web::LogBuffer) -> Result<
     let lines = config.lines.clone();
     let watcher = crate::profile::ProfileWatcher::new(&config.profile).map_err(|e| e.to_string())?;
     let profile = (*watcher.current()).clone();
+    crate::service::Notifier::from_env().status("loading models");
     let mut engines = Engines::load(config, profile).await.map_err(|e| e.to_string())?;
     engines.watch_profile(watcher);
     crate::serve::serve(engines, lines, Some(logs)).await

@@ -24,6 +24,7 @@ pub mod recap;
 pub mod retention;
 pub mod scenario;
 pub mod serve;
+pub mod service;
 pub mod speech;
 pub mod web;
 

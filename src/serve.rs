@@ -95,6 +95,13 @@ pub async fn serve(
         None
     };
 
+    let notifier = crate::service::Notifier::from_env();
+    let watchdog = tokio::spawn(crate::service::watchdog::feed(
+        notifier.clone(),
+        engines.lines.clone(),
+        stopping.clone(),
+    ));
+
     for settings in lines.clone() {
         let engines = engines.clone();
         let stopping = stopping.clone();
@@ -107,10 +114,14 @@ pub async fn serve(
             }
         });
     }
+    notifier.ready(&format!("answering on {} line(s); console {}", lines.len(), if console_enabled { "on" } else { "off" }));
+    tracing::info!(lines = lines.len(), "ready");
     tokio::select! {
         signal = stop_signal() => {
             tracing::info!(signal, "stopping");
+            notifier.stopping();
             let _ = stop.send(true);
+            watchdog.abort();
             // Each line hangs up its call; a device that does not respond is left behind.
             let drained = tokio::time::timeout(SHUTDOWN_LIMIT, async { while tasks.join_next().await.is_some() {} }).await;
             if drained.is_err() {

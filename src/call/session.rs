@@ -44,6 +44,9 @@ const TASK_EVENT_QUEUE: usize = 32;
 /// (they are dropped, never waited for): the call must not stall for it.
 pub const UPDATE_QUEUE: usize = 256;
 
+/// Line time between two heartbeats of the call loop on the line board.
+const HEARTBEAT_MS: u64 = 1000;
+
 /// Something worth showing while a call runs.
 #[derive(Debug, Clone)]
 pub enum CallUpdate {
@@ -125,6 +128,8 @@ struct Speaking {
 
 struct Session<'e> {
     engines: &'e Engines,
+    /// The line's name, for the heartbeat the systemd watchdog checks.
+    line_label: String,
     profile: Arc<BusinessProfile>,
     call_id: i64,
     caller_number: Option<String>,
@@ -221,6 +226,7 @@ pub async fn run_call<L: Line>(
 
     let mut session = Session {
         engines,
+        line_label: label.clone(),
         profile: profile.clone(),
         call_id,
         caller_number: caller_number.clone(),
@@ -360,6 +366,9 @@ impl Session<'_> {
         self.recorder.write(caller, &out)?;
         self.listener.push(*caller);
         self.now_ms += FRAME_MS;
+        if self.now_ms % HEARTBEAT_MS == 0 {
+            self.engines.lines.beat(&self.line_label);
+        }
 
         if self.playback.is_empty() && self.speaking.as_ref().is_some_and(|s| !s.generating) {
             self.finish_speaking(false).await;

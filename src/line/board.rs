@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Activity of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +34,8 @@ pub struct LineEntry {
     pub kind: String,
     pub state: LineState,
     pub last_error: Option<String>,
+    /// When the call loop last moved audio; set when a call starts.
+    pub last_beat: Option<Instant>,
 }
 
 /// Every line's state by name; clones share it.
@@ -48,6 +51,7 @@ impl LineBoard {
             kind: kind.to_string(),
             state: LineState::Opening,
             last_error: None,
+            last_beat: None,
         };
         self.lock().insert(name.to_string(), entry);
     }
@@ -55,8 +59,32 @@ impl LineBoard {
     /// Sets line `name`'s state; a line not on the board is left out.
     pub fn set(&self, name: &str, state: LineState) {
         if let Some(entry) = self.lock().get_mut(name) {
+            if state == LineState::InCall && entry.state != LineState::InCall {
+                entry.last_beat = Some(Instant::now());
+            }
             entry.state = state;
         }
+    }
+
+    /// Records that line `name`'s call loop moved audio just now.
+    pub fn beat(&self, name: &str) {
+        if let Some(entry) = self.lock().get_mut(name) {
+            entry.last_beat = Some(Instant::now());
+        }
+    }
+
+    /// Returns the lines in a call whose loop has moved no audio for `limit`,
+    /// with how long each has been silent.
+    pub fn stalled(&self, limit: Duration) -> Vec<(String, Duration)> {
+        let now = Instant::now();
+        self.lock()
+            .iter()
+            .filter(|(_, entry)| entry.state == LineState::InCall)
+            .filter_map(|(name, entry)| {
+                let silent = now.saturating_duration_since(entry.last_beat?);
+                (silent >= limit).then(|| (name.clone(), silent))
+            })
+            .collect()
     }
 
     /// Records an error on line `name` and sets its state.
@@ -92,5 +120,23 @@ mod tests {
         assert_eq!(lines.len(), 1);
         assert_eq!(lines[0].1.state, LineState::Opening);
         assert_eq!(lines[0].1.last_error.as_deref(), Some("port vanished"));
+    }
+
+    #[test]
+    fn stalled_lists_silent_calls_only() {
+        let board = LineBoard::default();
+        board.add("office", "gsm");
+        board.add("spare", "voice-modem");
+        board.set("office", LineState::InCall);
+        board.set("spare", LineState::Ready);
+        std::thread::sleep(Duration::from_millis(30));
+        let stalled = board.stalled(Duration::from_millis(20));
+        assert_eq!(stalled.len(), 1);
+        assert_eq!(stalled[0].0, "office");
+        board.beat("office");
+        assert!(board.stalled(Duration::from_millis(20)).is_empty());
+        board.set("office", LineState::Ready);
+        std::thread::sleep(Duration::from_millis(30));
+        assert!(board.stalled(Duration::from_millis(20)).is_empty());
     }
 }
