@@ -69,6 +69,8 @@ enum Command {
     Lines,
     /// Play a GSM module or voice modem on a pseudo-terminal and answer its call.
     SimulateModem(crate::cli_lines::SimulateArgs),
+    /// Check devices, SIM and signal, models, disk, clock, network and the outbox; one line per check.
+    Doctor,
     /// Fetch or check the model files.
     Models {
         #[command(subcommand)]
@@ -169,6 +171,10 @@ fn run(cli: Cli, logs: standardiste_web::LogBuffer) -> Result<(), String> {
         Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
         Command::Models { action } => crate::cli_models::run(&config, action),
         Command::Lines => crate::cli_lines::list_lines(),
+        Command::Doctor => {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(crate::doctor::doctor(&config))
+        }
         Command::Bookings(args) => crate::cli_bookings::run(&config, &args),
         Command::Chat(args) => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;

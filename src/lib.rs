@@ -18,6 +18,7 @@ mod cli_chat;
 mod cli_lines;
 mod cli_models;
 pub mod config;
+pub mod doctor;
 pub mod line;
 pub mod profile;
 pub mod recap;

@@ -186,7 +186,7 @@ impl Engines {
 /// (checked through its `.sha256` stamp, so only a changed file is hashed
 /// again). Files the manifest does not list, such as a Piper voice the owner
 /// supplied, are only checked for presence.
-fn check_model(models_dir: &Path, name: &str) -> Result<std::path::PathBuf, StartError> {
+pub(crate) fn check_model(models_dir: &Path, name: &str) -> Result<std::path::PathBuf, StartError> {
     let path = models_dir.join(name);
     let manifest = standardiste_models::Manifest::bundled();
     let entry = manifest.entries.iter().find(|entry| entry.file == name);
@@ -217,7 +217,7 @@ fn check_model(models_dir: &Path, name: &str) -> Result<std::path::PathBuf, Star
 }
 
 /// The STT worker binary: as configured, or next to this program.
-fn worker_program(config: &Config) -> std::path::PathBuf {
+pub(crate) fn worker_program(config: &Config) -> std::path::PathBuf {
     if !config.stt.worker.as_os_str().is_empty() {
         return config.stt.worker.clone();
     }
