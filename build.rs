@@ -14,7 +14,7 @@ fn main() {
         let dir = dir.canonicalize().unwrap_or(dir);
         println!("cargo:rustc-link-arg=-Wl,-rpath,{}", dir.display());
     }
-    // An installed box keeps its private copy in /usr/lib/standardiste next
-    // to /usr/bin/standardiste (the .deb and board/install put it there).
+    // An installed box keeps its private copy in lib/standardiste beside the
+    // binaries' bin folder: /usr/local for board/install.
     println!("cargo:rustc-link-arg=-Wl,-rpath,$ORIGIN/../lib/standardiste");
 }
