@@ -5,14 +5,17 @@
 //! every turn spoken before it. A call whose process died is found on the next
 //! open (no end time) and closed with the outcome `interrupted`.
 
+pub mod backup;
 mod calls;
 mod deliveries;
+pub mod export;
 mod intake;
 mod messages;
 mod outbox;
 mod retention;
 mod schema;
 mod search;
+mod staged_file;
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +25,9 @@ pub use calls::{now_rfc3339, CallOutcome, CallRow, NewTurn, Speaker, TurnRow};
 pub use deliveries::CallDelivery;
 pub use intake::IntakeRow;
 pub use messages::{CallbackList, CallbackRow};
+#[doc(hidden)]
+pub use schema::migrate_to;
+pub use schema::SCHEMA_VERSION;
 pub use search::{CallFilter, CallSummaryRow};
 
 /// Error from the call database.

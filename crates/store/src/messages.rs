@@ -8,14 +8,14 @@ use super::calls::now_rfc3339;
 use super::{Store, StoreError};
 
 /// SQL condition of a call with a callback to make.
-const IS_CALLBACK: &str =
+pub(crate) const IS_CALLBACK: &str =
     "(message_taken = 1 OR callback_promised = 1 OR (escalation IS NOT NULL AND escalation <> ''))";
 
 /// Rank of an urgency in the open list: emergency first, low last. A missing
 /// or unknown urgency ranks as normal.
 const URGENCY_RANK: &str = "CASE urgency WHEN 'emergency' THEN 0 WHEN 'high' THEN 1 WHEN 'low' THEN 3 ELSE 2 END";
 
-const CALLBACK_COLUMNS: &str = "id, started_at, caller_name, caller_number, callback_number, reason,
+pub(crate) const CALLBACK_COLUMNS: &str = "id, started_at, caller_name, caller_number, callback_number, reason,
      urgency, escalation, message_taken, callback_promised, callback_done_at";
 
 /// One of the two lists of callbacks.
@@ -60,7 +60,7 @@ impl CallbackRow {
     }
 }
 
-fn callback_from_row(row: &Row<'_>) -> rusqlite::Result<CallbackRow> {
+pub(crate) fn callback_from_row(row: &Row<'_>) -> rusqlite::Result<CallbackRow> {
     Ok(CallbackRow {
         call_id: row.get(0)?,
         started_at: row.get(1)?,

@@ -87,22 +87,80 @@ pub fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    apply_schema_steps(conn, MIGRATIONS, current)?;
+    create_component_table(conn)?;
+    for (component, steps) in COMPONENTS {
+        migrate_component(conn, path, component, steps)?;
+    }
+    Ok(())
+}
+
+/// Number of migration steps this program has for `component`, or `None`
+/// for a component it does not know.
+pub(crate) fn component_version_supported(component: &str) -> Option<i64> {
+    COMPONENTS
+        .iter()
+        .find(|(name, _)| *name == component)
+        .map(|(_, steps)| steps.len() as i64)
+}
+
+/// Builds the schema an older release wrote: the first `version` schema
+/// migrations, then for each `(component, version)` that component's first
+/// steps. Schema version 1 had no components, so it passes none. For tests of the
+/// upgrade from each released schema, which the append-only lists reproduce.
+#[doc(hidden)]
+pub fn migrate_to(conn: &mut Connection, version: i64, components: &[(&str, i64)]) -> Result<(), StoreError> {
+    let path = std::path::PathBuf::from(conn.path().unwrap_or_default());
+    let too_new = |found: i64, supported: i64| StoreError::TooNew {
+        path: path.clone(),
+        found,
+        supported,
+    };
+    let steps = usize::try_from(version)
+        .ok()
+        .and_then(|count| MIGRATIONS.get(..count))
+        .ok_or_else(|| too_new(version, SCHEMA_VERSION))?;
+    let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    apply_schema_steps(conn, steps, current)?;
+    if components.is_empty() {
+        return Ok(());
+    }
+    create_component_table(conn)?;
+    for (component, version) in components {
+        let all = COMPONENTS
+            .iter()
+            .find(|(name, _)| name == component)
+            .map(|(_, steps)| *steps)
+            .unwrap_or_default();
+        let steps = usize::try_from(*version)
+            .ok()
+            .and_then(|count| all.get(..count))
+            .ok_or_else(|| too_new(*version, all.len() as i64))?;
+        migrate_component(conn, &path, component, steps)?;
+    }
+    Ok(())
+}
+
+/// Applies `steps` after the first `current`, each in its own transaction
+/// that also sets `user_version`.
+fn apply_schema_steps(conn: &mut Connection, steps: &[&str], current: i64) -> Result<(), StoreError> {
+    for (index, sql) in steps.iter().enumerate().skip(current.max(0) as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
         tracing::info!(version = index + 1, "upgraded the call database schema");
     }
+    Ok(())
+}
+
+fn create_component_table(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS component_versions (
             component TEXT PRIMARY KEY,
             version   INTEGER NOT NULL
         )",
     )?;
-    for (component, steps) in COMPONENTS {
-        migrate_component(conn, path, component, steps)?;
-    }
     Ok(())
 }
 
