@@ -1,4 +1,5 @@
-//! The command line: `standardiste call`, `calls`, `models`, `serve`, `lines`, `simulate-modem`.
+//! The command line: `standardiste call`, `calls`, `models`, `serve`, `lines`,
+//! `simulate-modem`, `doctor`, `logs`, `export`, `backup` and `restore`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,6 +72,14 @@ enum Command {
     SimulateModem(crate::cli_lines::SimulateArgs),
     /// Check devices, SIM and signal, models, disk, clock, network and the outbox; one line per check.
     Doctor,
+    /// Export calls, transcripts, bookings and messages as CSV, JSON and iCalendar files.
+    Export(crate::cli_data::ExportArgs),
+    /// Write the call database, recordings, settings, profile and console state to one .tar.gz archive.
+    Backup(crate::cli_data::BackupArgs),
+    /// Restore an archive made by `standardiste backup`; stop the daemon first.
+    Restore(crate::cli_data::RestoreArgs),
+    /// Show one call's entries from the systemd journal, from its first ring to its recap.
+    Logs(crate::cli_logs::LogsArgs),
     /// Fetch or check the model files.
     Models {
         #[command(subcommand)]
@@ -138,8 +147,19 @@ fn init_logging(filter: &str) -> standardiste_web::LogBuffer {
     use tracing_subscriber::util::SubscriberInitExt;
     use tracing_subscriber::Layer;
     let logs = standardiste_web::LogBuffer::default();
+    // Under systemd, events go to the journal with their fields, so that
+    // `journalctl CALL_ID=42` and `standardiste logs --call 42` find a call.
+    let journald = crate::service::journal::stderr_is_journal()
+        .then(|| tracing_journald::layer().ok())
+        .flatten()
+        .map(|layer| layer.with_field_prefix(None).with_syslog_identifier("standardiste".to_string()));
+    let (journal, terminal) = match journald {
+        Some(layer) => (Some(layer.with_filter(filter)), None),
+        None => (None, Some(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter))),
+    };
     tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr).with_filter(filter))
+        .with(journal)
+        .with(terminal)
         .with(logs.clone().with_filter(tracing_subscriber::filter::LevelFilter::INFO))
         .init();
     logs
@@ -162,6 +182,7 @@ fn load_config(path: Option<&Path>) -> Result<Config, String> {
 
 fn run(cli: Cli, logs: standardiste_web::LogBuffer) -> Result<(), String> {
     let config = load_config(cli.config.as_deref())?;
+    let settings_file = cli.config.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG));
     match cli.command {
         Command::Call(args) => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -171,6 +192,10 @@ fn run(cli: Cli, logs: standardiste_web::LogBuffer) -> Result<(), String> {
         Command::Calls { action: Some(CallsAction::Show { id }), .. } => show_call(&config, id),
         Command::Models { action } => crate::cli_models::run(&config, action),
         Command::Lines => crate::cli_lines::list_lines(),
+        Command::Logs(args) => crate::cli_logs::logs(&config, &args),
+        Command::Export(args) => crate::cli_data::export(&config, &args),
+        Command::Backup(args) => crate::cli_data::backup(&config, &settings_file, &args),
+        Command::Restore(args) => crate::cli_data::restore(&config, &settings_file, &args),
         Command::Doctor => {
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime.block_on(crate::doctor::doctor(&config))

@@ -15,6 +15,8 @@ pub mod call;
 pub mod cli;
 mod cli_bookings;
 mod cli_chat;
+mod cli_data;
+mod cli_logs;
 mod cli_lines;
 mod cli_models;
 pub mod config;

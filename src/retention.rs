@@ -1,6 +1,10 @@
 //! Retention: the box deletes call audio and transcripts once the business
 //! profile says they may go (`[recording]`). It runs after every call, so
 //! that "0 days" means at the end of the call, and every hour.
+//!
+//! When the disk is nearly full, the same sweep also deletes the oldest
+//! recordings, before their time, so that the box goes on answering and
+//! transcribing: a lost recording is better than a lost call.
 
 use std::time::Duration;
 
@@ -8,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::call::Engines;
 use crate::profile::BusinessProfile;
+use crate::store::disk::{DiskSpace, LOW_FREE_BYTES, TARGET_FREE_BYTES};
 use crate::store::{Store, StoreError};
 
 /// Time between two sweeps while the daemon runs.
@@ -18,6 +23,8 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 pub struct Swept {
     pub recordings: usize,
     pub transcripts: usize,
+    /// Recordings deleted before their retention ended, to free disk space.
+    pub recordings_for_space: usize,
 }
 
 /// Deletes what `profile` no longer keeps at `now`. A recording file that is
@@ -47,6 +54,59 @@ pub fn sweep(store: &mut Store, profile: &BusinessProfile, now: OffsetDateTime) 
     Ok(swept)
 }
 
+/// Deletes the recordings of the oldest finished calls while `space` reports
+/// less than [`LOW_FREE_BYTES`] free, until it reports [`TARGET_FREE_BYTES`]
+/// or no recording is left. Transcripts and the database are kept: they are
+/// small, and the box needs them to go on working.
+pub fn free_space(
+    store: &mut Store,
+    space: &mut dyn FnMut() -> std::io::Result<DiskSpace>,
+) -> Result<usize, StoreError> {
+    let before = match space() {
+        Ok(before) => before,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the free disk space");
+            return Ok(0);
+        }
+    };
+    if before.available >= LOW_FREE_BYTES {
+        return Ok(0);
+    }
+    let mut deleted = Vec::new();
+    let mut available = before.available;
+    for (call_id, path) in store.recordings_ended_by(&cutoff(OffsetDateTime::now_utc(), 0))? {
+        if available >= TARGET_FREE_BYTES {
+            break;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => {
+                tracing::warn!(call_id, path = %path.display(), %error, "cannot delete a recording to free disk space");
+                continue;
+            }
+        }
+        store.mark_audio_deleted(call_id)?;
+        deleted.push(call_id);
+        available = space().map_or(available, |now| now.available);
+    }
+    match (deleted.first(), deleted.last()) {
+        (Some(first), Some(last)) => tracing::warn!(
+            recordings = deleted.len(),
+            first_call = first,
+            last_call = last,
+            free_before_mb = before.available / 1_000_000,
+            free_after_mb = available / 1_000_000,
+            "disk nearly full: deleted the oldest recordings to keep answering calls"
+        ),
+        _ => tracing::error!(
+            free_mb = available / 1_000_000,
+            "disk nearly full and no recording left to delete; calls are answered but may go unrecorded"
+        ),
+    }
+    Ok(deleted.len())
+}
+
 /// Returns the end time at or before which data kept `days` days is due.
 fn cutoff(now: OffsetDateTime, days: u32) -> String {
     let at = now - time::Duration::days(i64::from(days));
@@ -58,9 +118,12 @@ fn cutoff(now: OffsetDateTime, days: u32) -> String {
 pub async fn sweep_now(engines: &Engines) {
     let profile = engines.current_profile().await;
     let store = engines.store.clone();
+    let data_dir = engines.config.data_dir.clone();
     let result = tokio::task::spawn_blocking(move || {
         let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        sweep(&mut store, &profile, OffsetDateTime::now_utc())
+        let mut swept = sweep(&mut store, &profile, OffsetDateTime::now_utc())?;
+        swept.recordings_for_space = free_space(&mut store, &mut || crate::store::disk::disk_space(&data_dir))?;
+        Ok::<_, StoreError>(swept)
     })
     .await;
     match result {

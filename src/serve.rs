@@ -8,6 +8,7 @@ use std::time::Duration;
 use standardiste_outbox::{Outbox, RetryPolicy};
 
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 use crate::call::{run_call, CallSummary, CallUpdate, Engines};
 use crate::line::any::AnyLine;
@@ -32,7 +33,10 @@ pub async fn answer_calls<L: LineDevice>(
         let caller = line.wait_for_call(policy).await?;
         tracing::info!(line = %line.label(), %caller, "call answered");
         engines.lines.set(line.label(), LineState::InCall);
-        let result = run_call(line, engines, updates.clone()).await;
+        // Every event of the call carries its line, and its id once the
+        // store has given one, as journal fields.
+        let span = tracing::info_span!("call", line = %line.label(), call_id = tracing::field::Empty);
+        let result = run_call(line, engines, updates.clone()).instrument(span).await;
         engines.lines.set(line.label(), LineState::Ready);
         // Ends the device's side whichever way the call ended; after the box
         // already hung up this does nothing.

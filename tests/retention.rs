@@ -2,7 +2,8 @@
 //! transcripts go when the profile's `[recording]` limits say, and only then.
 
 use standardiste::profile::BusinessProfile;
-use standardiste::retention::{sweep, Swept};
+use standardiste::retention::{free_space, sweep, Swept};
+use standardiste::store::disk::{DiskSpace, LOW_FREE_BYTES, TARGET_FREE_BYTES};
 use standardiste::store::{CallOutcome, NewTurn, Speaker, Store};
 use time::{Duration, OffsetDateTime};
 
@@ -37,12 +38,12 @@ fn recordings_and_transcripts_go_after_their_days() {
     assert!(recording.is_file(), "a recording younger than 30 days is kept");
 
     let swept = sweep(&mut store, &profile, now + Duration::days(31)).unwrap();
-    assert_eq!(swept, Swept { recordings: 1, transcripts: 0 });
+    assert_eq!(swept, Swept { recordings: 1, transcripts: 0, recordings_for_space: 0 });
     assert!(!recording.exists(), "the recording is deleted after 30 days");
     assert_eq!(store.turns(id).unwrap().len(), 2, "the transcript stays for 90 days");
 
     let swept = sweep(&mut store, &profile, now + Duration::days(91)).unwrap();
-    assert_eq!(swept, Swept { recordings: 0, transcripts: 1 });
+    assert_eq!(swept, Swept { recordings: 0, transcripts: 1, recordings_for_space: 0 });
     assert!(store.turns(id).unwrap().is_empty(), "the transcript is deleted after 90 days");
     assert_eq!(store.call(id).unwrap().outcome, "completed", "the call itself stays");
 
@@ -57,7 +58,7 @@ fn retention_zero_days_deletes_at_call_end() {
 
     let (id, recording) = finished_call(&mut store, dir.path(), "zero");
     let swept = sweep(&mut store, &profile("audio_retention_days = 0\nkeep_transcripts = false"), now).unwrap();
-    assert_eq!(swept, Swept { recordings: 1, transcripts: 1 });
+    assert_eq!(swept, Swept { recordings: 1, transcripts: 1, recordings_for_space: 0 });
     assert!(!recording.exists());
     assert!(store.turns(id).unwrap().is_empty(), "keep_transcripts = false drops the transcript");
 
@@ -82,4 +83,59 @@ fn retention_skips_live_call_and_missing_file() {
     let swept = sweep(&mut store, &profile("enabled = true\naudio_retention_days = 1\ntranscript_retention_days = 1"), later).unwrap();
     assert_eq!(swept.recordings, 1, "a recording already gone counts as deleted");
     assert!(path.is_file(), "the recording of a call in progress is never deleted");
+}
+
+/// A disk that gains `freed_per_file` bytes for each of `files` that is gone.
+fn disk_freeing(files: Vec<std::path::PathBuf>, start: u64, freed_per_file: u64) -> impl FnMut() -> std::io::Result<DiskSpace> {
+    move || {
+        let gone = files.iter().filter(|file| !file.exists()).count() as u64;
+        Ok(DiskSpace { total: 32_000_000_000, available: start + gone * freed_per_file })
+    }
+}
+
+#[test]
+fn full_disk_drops_oldest_recordings_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("calls.db")).unwrap();
+    let calls: Vec<_> = (0..5).map(|n| finished_call(&mut store, dir.path(), &format!("call{n}"))).collect();
+    let files: Vec<_> = calls.iter().map(|(_, path)| path.clone()).collect();
+    // Three deletions bring the disk from just under the low mark to the target.
+    let step = (TARGET_FREE_BYTES - LOW_FREE_BYTES) / 3 + 1;
+    let mut disk = disk_freeing(files, LOW_FREE_BYTES - 1, step);
+
+    assert_eq!(free_space(&mut store, &mut disk).unwrap(), 3);
+    for (id, path) in &calls[..3] {
+        assert!(!path.exists(), "call {id}'s recording is among the oldest and goes");
+        assert!(store.retention_marks(*id).unwrap().0.is_some(), "call {id} is marked as having lost its audio");
+        assert_eq!(store.turns(*id).unwrap().len(), 2, "call {id} keeps its transcript");
+    }
+    for (id, path) in &calls[3..] {
+        assert!(path.is_file(), "call {id}'s recording is kept once the target is reached");
+        assert!(store.retention_marks(*id).unwrap().0.is_none());
+    }
+    assert_eq!(free_space(&mut store, &mut disk).unwrap(), 0, "nothing more goes once space is back");
+}
+
+#[test]
+fn free_space_leaves_roomy_disk_and_live_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("calls.db")).unwrap();
+    let (id, path) = finished_call(&mut store, dir.path(), "old");
+    let mut roomy = disk_freeing(vec![path.clone()], LOW_FREE_BYTES, 1);
+    assert_eq!(free_space(&mut store, &mut roomy).unwrap(), 0);
+    assert!(path.is_file(), "a disk at the low mark keeps every recording");
+
+    let live_path = dir.path().join("live.wav");
+    std::fs::write(&live_path, b"RIFF").unwrap();
+    let live = store.start_call("sim0", None, None).unwrap();
+    store.set_recording_path(live, &live_path.display().to_string()).unwrap();
+    // A disk that never frees up: every finished call's recording goes, the live one stays.
+    let mut full = disk_freeing(Vec::new(), 1_000, 0);
+    assert_eq!(free_space(&mut store, &mut full).unwrap(), 1);
+    assert!(!path.exists());
+    assert!(store.retention_marks(id).unwrap().0.is_some());
+    assert!(live_path.is_file(), "the recording of a call in progress is never deleted");
+
+    let mut unreadable = || -> std::io::Result<DiskSpace> { Err(std::io::Error::other("statvfs failed")) };
+    assert_eq!(free_space(&mut store, &mut unreadable).unwrap(), 0);
 }

@@ -25,6 +25,7 @@ use llama_cpp_2::token::LlamaToken;
 use tokio::sync::mpsc;
 
 use crate::config::LlmConfig;
+use crate::speech::priority::SpeechPriority;
 
 /// Requests that may wait for the engine. Callers wait (async) when it is full.
 const REQUEST_QUEUE: usize = 8;
@@ -35,6 +36,10 @@ const PIECE_QUEUE: usize = 256;
 
 /// Prompt tokens evaluated per llama.cpp batch.
 const BATCH_TOKENS: usize = 512;
+
+/// Prompt tokens evaluated between two chances to pause for a transcription:
+/// about a second of work on a two-core board, at little cost in speed.
+const PAUSE_TOKENS: usize = 64;
 
 /// Seed of the sampler, fixed so that the same prompt gives the same reply.
 const SAMPLER_SEED: u32 = 20_241_204;
@@ -113,13 +118,19 @@ pub struct Llm {
 impl Llm {
     /// Loads the model on a new thread and returns once it is ready.
     pub fn load(path: &Path, config: &LlmConfig) -> Result<Llm, LlmError> {
+        Llm::load_with_priority(path, config, SpeechPriority::default())
+    }
+
+    /// Loads the model like [`Llm::load`]; its thread then pauses between
+    /// decode steps while `priority` has a transcription in flight.
+    pub fn load_with_priority(path: &Path, config: &LlmConfig, priority: SpeechPriority) -> Result<Llm, LlmError> {
         let (requests, receiver) = mpsc::channel(REQUEST_QUEUE);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let path_owned = path.to_path_buf();
         let config = config.clone();
         std::thread::Builder::new()
             .name("llm".to_string())
-            .spawn(move || engine_thread(&path_owned, &config, receiver, ready_tx))
+            .spawn(move || engine_thread(&path_owned, &config, receiver, ready_tx, priority))
             .map_err(|e| LlmError::Load {
                 path: path.display().to_string(),
                 message: e.to_string(),
@@ -216,6 +227,7 @@ fn engine_thread(
     config: &LlmConfig,
     mut requests: mpsc::Receiver<Request>,
     ready: std::sync::mpsc::Sender<Result<(), String>>,
+    priority: SpeechPriority,
 ) {
     let loaded = backend().and_then(|backend| {
         LlamaModel::load_from_file(backend, path, &LlamaModelParams::default())
@@ -257,6 +269,7 @@ fn engine_thread(
         context,
         cached: Vec::new(),
         temperature: config.temperature,
+        priority,
     };
     while let Some(request) = requests.blocking_recv() {
         let events = request.events.clone();
@@ -281,6 +294,7 @@ struct Engine<'m> {
     /// Tokens whose keys and values are in the KV cache, in order.
     cached: Vec<LlamaToken>,
     temperature: f32,
+    priority: SpeechPriority,
 }
 
 impl Engine<'_> {
@@ -351,6 +365,7 @@ impl Engine<'_> {
             batch
                 .add(token, self.cached.len() as i32, &[0], true)
                 .map_err(|e| e.to_string())?;
+            self.priority.yield_to_speech();
             self.context.decode(&mut batch).map_err(|e| format!("decode failed: {e}"))?;
             self.cached.push(token);
         }
@@ -422,10 +437,11 @@ impl Engine<'_> {
             self.cached.truncate(keep);
         }
         let to_evaluate = &tokens[keep..];
-        let mut batch = LlamaBatch::new(BATCH_TOKENS, 1);
-        for (chunk_index, chunk) in to_evaluate.chunks(BATCH_TOKENS).enumerate() {
+        let mut batch = LlamaBatch::new(PAUSE_TOKENS, 1);
+        for (chunk_index, chunk) in to_evaluate.chunks(PAUSE_TOKENS).enumerate() {
+            self.priority.yield_to_speech();
             batch.clear();
-            let last_chunk = (chunk_index + 1) * BATCH_TOKENS >= to_evaluate.len();
+            let last_chunk = (chunk_index + 1) * PAUSE_TOKENS >= to_evaluate.len();
             for (i, &token) in chunk.iter().enumerate() {
                 let position = (self.cached.len()) as i32;
                 let logits = last_chunk && i + 1 == chunk.len();

@@ -66,6 +66,7 @@ impl Engines {
             code => Some(code.to_string()),
         };
         let timeout = Duration::from_secs(config.stt.timeout_s);
+        let priority = crate::speech::priority::SpeechPriority::default();
         let stt = if config.stt.uri.is_empty() {
             let command = WorkerCommand {
                 program: worker_program(&config),
@@ -82,9 +83,10 @@ impl Engines {
         } else {
             Stt::external(config.stt.uri.clone(), language, timeout)
         };
+        let stt = stt.with_priority(priority.clone());
 
         let llm_config = config.llm.clone();
-        let llm = tokio::task::spawn_blocking(move || Llm::load(&llm_path, &llm_config))
+        let llm = tokio::task::spawn_blocking(move || Llm::load_with_priority(&llm_path, &llm_config, priority))
             .await
             .map_err(|e| StartError(e.to_string()))?
             .map_err(|e| StartError(e.to_string()))?;

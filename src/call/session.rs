@@ -78,8 +78,6 @@ pub struct CallSummary {
 /// Error that stops a call from running.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError {
-    #[error("cannot record the call to {path}: {source}")]
-    Recording { path: PathBuf, source: std::io::Error },
     #[error("cannot start the call's listener: {0}")]
     Listener(std::io::Error),
     #[error("cannot open the appointment book: {0}")]
@@ -133,7 +131,9 @@ struct Session<'e> {
     profile: Arc<BusinessProfile>,
     call_id: i64,
     caller_number: Option<String>,
-    recorder: CallRecorder,
+    /// `None` once recording failed, for instance on a full disk.
+    recorder: Option<CallRecorder>,
+    recording: PathBuf,
     listener: Listener,
     updates: Option<mpsc::Sender<CallUpdate>>,
     now_ms: u64,
@@ -198,6 +198,7 @@ pub async fn run_call<L: Line>(
         })
         .await??
     };
+    tracing::Span::current().record("call_id", call_id);
     tracing::info!(call_id, line = %label, "call answered");
     let default_language = profile.default_language();
     let vip = caller_number.as_deref().is_some_and(|number| profile.is_vip(number));
@@ -215,10 +216,14 @@ pub async fn run_call<L: Line>(
     let (answers_tx, mut answers) = mpsc::channel(receptionist::ASK_QUEUE);
     let asks = receptionist::spawn(conversation, answers_tx);
 
-    let recorder = CallRecorder::create(&recording).map_err(|source| CallError::Recording {
-        path: recording.clone(),
-        source,
-    })?;
+    // A disk that is full or failing costs the recording, never the call.
+    let recorder = match CallRecorder::create(&recording) {
+        Ok(recorder) => Some(recorder),
+        Err(error) => {
+            tracing::error!(call_id, path = %recording.display(), %error, "cannot create the recording; the call goes on unrecorded");
+            None
+        }
+    };
     let (listener, mut endpoints) =
         Listener::spawn(&engines.vad, &engines.config.vad, call_id.to_string()).map_err(CallError::Listener)?;
     let (replies, mut reply_events) = mpsc::channel(TASK_EVENT_QUEUE);
@@ -231,6 +236,7 @@ pub async fn run_call<L: Line>(
         call_id,
         caller_number: caller_number.clone(),
         recorder,
+        recording: recording.clone(),
         listener,
         updates,
         now_ms: 0,
@@ -264,10 +270,7 @@ pub async fn run_call<L: Line>(
         tokio::select! {
             event = line.next_event() => match event {
                 Some(LineEvent::Audio(frame)) => {
-                    if let Err(error) = session.on_frame(line, &frame).await {
-                        tracing::error!(call_id, %error, "recording failed; ending the call");
-                        break CallOutcome::Failed;
-                    }
+                    session.on_frame(line, &frame).await;
                     if session.listener.has_stopped() {
                         break CallOutcome::Failed;
                     }
@@ -344,7 +347,7 @@ impl Session<'_> {
     }
 
     /// Moves one frame each way and advances line time.
-    async fn on_frame<L: Line>(&mut self, line: &mut L, caller: &Frame) -> std::io::Result<()> {
+    async fn on_frame<L: Line>(&mut self, line: &mut L, caller: &Frame) {
         let mut out = [0i16; FRAME_SAMPLES];
         let mut played = 0;
         for sample in out.iter_mut() {
@@ -363,7 +366,7 @@ impl Session<'_> {
             self.mark_first_audio();
         }
         line.send_frame(&out);
-        self.recorder.write(caller, &out)?;
+        self.record(caller, &out);
         self.listener.push(*caller);
         self.now_ms += FRAME_MS;
         if self.now_ms % HEARTBEAT_MS == 0 {
@@ -374,7 +377,20 @@ impl Session<'_> {
             self.finish_speaking(false).await;
         }
         self.check_timers().await;
-        Ok(())
+    }
+
+    /// Appends a frame of each side to the recording. On a write error the
+    /// recording stops, valid up to its last header update, and the call goes on.
+    fn record(&mut self, caller: &Frame, assistant: &Frame) {
+        let Some(recorder) = &mut self.recorder else {
+            return;
+        };
+        if let Err(error) = recorder.write(caller, assistant) {
+            tracing::error!(call_id = self.call_id, %error, "recording failed; the call goes on unrecorded from here");
+            if let Some(recorder) = self.recorder.take() {
+                let _ = recorder.finish();
+            }
+        }
     }
 
     fn mark_first_audio(&mut self) {
@@ -942,9 +958,11 @@ impl Session<'_> {
             self.finish_speaking(cut).await;
         }
         let duration_ms = self.now_ms;
-        let recording = self.recorder.path().to_path_buf();
-        if let Err(error) = self.recorder.finish() {
-            tracing::error!(call_id = self.call_id, %error, "cannot finish the recording");
+        let recording = self.recording.clone();
+        if let Some(recorder) = self.recorder.take() {
+            if let Err(error) = recorder.finish() {
+                tracing::error!(call_id = self.call_id, %error, "cannot finish the recording");
+            }
         }
         let call_id = self.call_id;
         let started = Instant::now();

@@ -1,16 +1,11 @@
 //! Checks of the board itself: disk space, memory, clock and network.
 
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use super::Check;
 
 const GIB: u64 = 1 << 30;
 
-/// Free space below this fails: a call records about 1 MB a minute, and
-/// SQLite needs room for its journal.
-const MIN_FREE_BYTES: u64 = GIB / 2;
 /// Free space below this share of the disk gets a warning.
 const WARN_FREE_PERCENT: u64 = 10;
 
@@ -18,24 +13,19 @@ const WARN_FREE_PERCENT: u64 = 10;
 pub fn disk(data_dir: &Path) -> Check {
     let name = "disk";
     // The data folder may not exist yet on a new box, so its nearest existing
-    // parent stands in for it: it is on the same file system until mounted otherwise.
+    // parent is measured instead, on the same file system unless one is mounted there later.
     let probe = data_dir.ancestors().find(|dir| dir.exists()).unwrap_or(Path::new("/"));
-    let Ok(path) = CString::new(probe.as_os_str().as_bytes()) else {
-        return Check::fail(name, format!("invalid path {}", probe.display()), "fix data_dir in the settings file");
+    let space = match crate::store::disk::disk_space(probe) {
+        Ok(space) => space,
+        Err(error) => {
+            return Check::fail(name, format!("cannot read the free space of {}: {error}", probe.display()), "check that the data folder is mounted")
+        }
     };
-    let mut stats: libc::statvfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `path` is a NUL-terminated string and `stats` a writable statvfs.
-    if unsafe { libc::statvfs(path.as_ptr(), &mut stats) } != 0 {
-        let error = std::io::Error::last_os_error();
-        return Check::fail(name, format!("cannot read the free space of {}: {error}", probe.display()), "check that the data folder is mounted");
-    }
-    let block = stats.f_frsize as u64;
-    let free = stats.f_bavail as u64 * block;
-    let total = stats.f_blocks as u64 * block;
+    let (free, total) = (space.available, space.total);
     let percent = free.saturating_mul(100).checked_div(total).unwrap_or(0);
     let detail = format!("{} free of {} ({percent}%) on {}", human(free), human(total), probe.display());
-    if free < MIN_FREE_BYTES {
-        Check::fail(name, detail, "free space: lower audio_retention_days in the profile, or move data_dir to a bigger disk")
+    if free < crate::store::disk::LOW_FREE_BYTES {
+        Check::fail(name, detail, "the daemon is deleting the oldest recordings to keep answering: lower audio_retention_days in the profile, or move data_dir to a bigger disk")
     } else if percent < WARN_FREE_PERCENT {
         Check::warn(name, detail, "the oldest recordings go first when space runs low; consider a bigger disk or shorter retention")
     } else {

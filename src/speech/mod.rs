@@ -3,6 +3,7 @@
 
 pub mod endpoint;
 pub mod listener;
+pub mod priority;
 pub mod stt;
 pub mod tts;
 pub mod vad;

@@ -15,6 +15,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
+use super::priority::SpeechPriority;
 use crate::audio::to_i16;
 
 /// Time the worker may take to load its model and print `READY`.
@@ -69,6 +70,8 @@ pub struct Stt {
     uri: watch::Receiver<Option<String>>,
     language: Option<String>,
     timeout: Duration,
+    /// Marks each request in flight, so that the LLM pauses meanwhile.
+    priority: SpeechPriority,
 }
 
 impl Stt {
@@ -80,6 +83,7 @@ impl Stt {
             uri: receiver,
             language,
             timeout,
+            priority: SpeechPriority::default(),
         }
     }
 
@@ -98,7 +102,15 @@ impl Stt {
             uri: receiver,
             language,
             timeout,
+            priority: SpeechPriority::default(),
         })
+    }
+
+    /// Shares `priority` with the LLM, which then pauses while this client's
+    /// requests are in flight.
+    pub fn with_priority(mut self, priority: SpeechPriority) -> Stt {
+        self.priority = priority;
+        self
     }
 
     /// Transcribes one utterance of 16 kHz audio.
@@ -110,6 +122,7 @@ impl Stt {
         let language = language.or(self.language.as_deref());
         let uri = self.uri.borrow().clone().ok_or(SttError::Unavailable)?;
         let samples = to_i16(audio);
+        let _in_flight = self.priority.begin();
         let started = Instant::now();
         let failed = |message: String| SttError::Failed {
             uri: uri.clone(),

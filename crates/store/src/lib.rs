@@ -8,6 +8,7 @@
 pub mod backup;
 mod calls;
 mod deliveries;
+pub mod disk;
 pub mod export;
 mod intake;
 mod messages;

@@ -2,13 +2,7 @@
 
 use std::path::Path;
 
-/// Space on the file system that holds a folder, in bytes.
-#[derive(Debug, Clone, Copy)]
-pub struct Disk {
-    pub total: u64,
-    /// Space an unprivileged process may still use.
-    pub available: u64,
-}
+use standardiste_store::disk::DiskSpace;
 
 /// Memory of the board and of this process, in bytes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -20,23 +14,8 @@ pub struct Memory {
 }
 
 /// Reads the disk that contains `folder`, or `None` when it cannot be read.
-pub fn disk(folder: &Path) -> Option<Disk> {
-    use std::os::unix::ffi::OsStrExt;
-    let path = std::ffi::CString::new(folder.as_os_str().as_bytes()).ok()?;
-    let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
-    // SAFETY: `path` is a NUL-terminated string and `stats` is a valid
-    // buffer that statvfs fills completely when it returns 0.
-    let result = unsafe { libc::statvfs(path.as_ptr(), stats.as_mut_ptr()) };
-    if result != 0 {
-        return None;
-    }
-    // SAFETY: statvfs returned 0, so it initialised the structure.
-    let stats = unsafe { stats.assume_init() };
-    let block = stats.f_frsize as u64;
-    Some(Disk {
-        total: (stats.f_blocks as u64).saturating_mul(block),
-        available: (stats.f_bavail as u64).saturating_mul(block),
-    })
+pub fn disk(folder: &Path) -> Option<DiskSpace> {
+    standardiste_store::disk::disk_space(folder).ok()
 }
 
 /// Reads the board's memory from `/proc/meminfo` and this process's from `/proc/self/status`.
@@ -76,14 +55,6 @@ pub fn bytes(count: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn disk_of_a_real_folder() {
-        let disk = disk(Path::new("/")).unwrap();
-        assert!(disk.total > 0);
-        assert!(disk.available <= disk.total);
-        assert!(super::disk(Path::new("/no/such/folder")).is_none());
-    }
 
     #[test]
     fn memory_is_read() {

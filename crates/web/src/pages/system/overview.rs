@@ -12,8 +12,7 @@ use crate::guard::Admin;
 use crate::pages::layout::{csrf_input, page as layout};
 use crate::server::Console;
 
-/// Free space below which the page warns: recordings then get deleted early.
-const LOW_DISK_BYTES: u64 = 1_000_000_000;
+use standardiste_store::disk::LOW_FREE_BYTES;
 
 pub async fn page(State(console): State<Arc<Console>>, Admin(session): Admin) -> Response {
     let database = console.settings.database.clone();
@@ -40,9 +39,9 @@ pub async fn page(State(console): State<Arc<Console>>, Admin(session): Admin) ->
                     @match disk {
                         Some(disk) => {
                             (host::bytes(disk.available)) " free of " (host::bytes(disk.total))
-                            @if disk.available < LOW_DISK_BYTES {
-                                p.warning { "The disk is nearly full. The box keeps answering, but free space for recordings: "
-                                    "lower the audio retention in the settings or copy old recordings off the box." }
+                            @if disk.available < LOW_FREE_BYTES {
+                                p.warning { "The disk is nearly full. The box keeps answering, and deletes the oldest recordings "
+                                    "(the log lists which). Lower the audio retention in the settings, or copy old recordings off the box." }
                             }
                         }
                         None => "cannot be read",
