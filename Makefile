@@ -1,11 +1,12 @@
 # Standardiste: `make demo` sets everything up and runs a call through a simulated modem;
-# `make test` runs the whole test suite; `make bench` measures latency.
+# `make test` runs the whole test suite; `make bench` measures latency; `make deb`
+# builds the Debian package.
 
 CARGO ?= cargo
 BIN := target/release/standardiste
 ALLISON := /usr/share/asterisk/sounds/en_US_f_Allison
 
-.PHONY: all setup build models demo test bench clean-data
+.PHONY: all setup build models demo test bench deb clean-data
 
 all: build
 
@@ -32,6 +33,12 @@ test: models
 
 bench: models
 	$(BIN) bench --report bench/REPORT.md
+
+# The Debian package target/debian/standardiste_VERSION_ARCH.deb, from the release
+# binaries (packaging/build-deb --help for other options).
+deb: build
+	$(CARGO) deb --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-deb@3.8.0
+	packaging/build-deb
 
 clean-data:
 	rm -rf var
