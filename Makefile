@@ -14,8 +14,11 @@ all: build
 setup:
 	scripts/setup
 
+# The test targets too: with them, features resolve as in `cargo test`, so
+# `make test` reuses this build instead of compiling whisper.cpp and
+# llama.cpp a second time.
 build: setup
-	$(CARGO) build --release --workspace
+	$(CARGO) build --release --workspace --all-targets
 
 # Default models plus the test recordings, each verified against its SHA-256.
 models: build
