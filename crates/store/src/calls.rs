@@ -94,10 +94,11 @@ pub struct CallRow {
     pub turn_count: i64,
 }
 
-/// A stored turn.
-#[derive(Debug, Clone)]
+/// A stored turn. Export writes it as JSON with these field names.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct TurnRow {
     pub seq: i64,
+    /// `caller` or `assistant`.
     pub speaker: String,
     pub text: String,
     pub start_ms: i64,
@@ -109,6 +110,29 @@ pub struct TurnRow {
     pub tts_first_ms: Option<i64>,
     pub latency_ms: Option<i64>,
     pub interrupted: bool,
+}
+
+/// The query of one call's turns (`?1` is the call id), in the order they were spoken.
+pub(crate) const TURNS_OF_CALL: &str = "SELECT seq, speaker, text, start_ms, end_ms, stt_confidence, endpoint_ms, stt_ms,
+        llm_first_ms, tts_first_ms, latency_ms, interrupted
+     FROM turns WHERE call_id = ?1 ORDER BY seq";
+
+/// Reads a row of [`TURNS_OF_CALL`].
+pub(crate) fn turn_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TurnRow> {
+    Ok(TurnRow {
+        seq: row.get(0)?,
+        speaker: row.get(1)?,
+        text: row.get(2)?,
+        start_ms: row.get(3)?,
+        end_ms: row.get(4)?,
+        stt_confidence: row.get(5)?,
+        endpoint_ms: row.get(6)?,
+        stt_ms: row.get(7)?,
+        llm_first_ms: row.get(8)?,
+        tts_first_ms: row.get(9)?,
+        latency_ms: row.get(10)?,
+        interrupted: row.get(11)?,
+    })
 }
 
 /// The current time as RFC 3339 in UTC, to the second.
@@ -276,27 +300,8 @@ impl Store {
 
     /// Returns a call's turns in the order they were spoken.
     pub fn turns(&self, call_id: i64) -> Result<Vec<TurnRow>, StoreError> {
-        let mut statement = self.conn.prepare(
-            "SELECT seq, speaker, text, start_ms, end_ms, stt_confidence, endpoint_ms, stt_ms,
-                    llm_first_ms, tts_first_ms, latency_ms, interrupted
-             FROM turns WHERE call_id = ?1 ORDER BY seq",
-        )?;
-        let rows = statement.query_map([call_id], |row| {
-            Ok(TurnRow {
-                seq: row.get(0)?,
-                speaker: row.get(1)?,
-                text: row.get(2)?,
-                start_ms: row.get(3)?,
-                end_ms: row.get(4)?,
-                stt_confidence: row.get(5)?,
-                endpoint_ms: row.get(6)?,
-                stt_ms: row.get(7)?,
-                llm_first_ms: row.get(8)?,
-                tts_first_ms: row.get(9)?,
-                latency_ms: row.get(10)?,
-                interrupted: row.get(11)?,
-            })
-        })?;
+        let mut statement = self.conn.prepare(TURNS_OF_CALL)?;
+        let rows = statement.query_map([call_id], turn_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::csv::{CsvWriter, Field};
 use super::json::{DocumentHeader, JsonDocument};
 use super::{write_error, ExportError, Source};
+use crate::calls::{turn_from_row, TURNS_OF_CALL};
 use crate::staged_file::StagedFile;
+use crate::TurnRow;
 
 /// A call as exported, with every column of the `calls` table.
 #[derive(Debug, Serialize)]
@@ -36,25 +38,7 @@ pub(super) struct CallRecord {
     callback_done_at: Option<String>,
     audio_deleted_at: Option<String>,
     transcript_deleted_at: Option<String>,
-    turns: Vec<TurnRecord>,
-}
-
-/// A turn as exported.
-#[derive(Debug, Serialize)]
-struct TurnRecord {
-    seq: i64,
-    /// `caller` or `assistant`.
-    speaker: String,
-    text: String,
-    start_ms: i64,
-    end_ms: i64,
-    stt_confidence: Option<f64>,
-    endpoint_ms: Option<i64>,
-    stt_ms: Option<i64>,
-    llm_first_ms: Option<i64>,
-    tts_first_ms: Option<i64>,
-    latency_ms: Option<i64>,
-    interrupted: bool,
+    turns: Vec<TurnRow>,
 }
 
 const CALL_COLUMNS: &str = "id, started_at, ended_at, line, caller_number, outcome, duration_ms, language,
@@ -158,41 +142,23 @@ impl CallRecord {
     }
 }
 
-impl TurnRecord {
-    fn read(row: &Row<'_>) -> rusqlite::Result<TurnRecord> {
-        Ok(TurnRecord {
-            seq: row.get(0)?,
-            speaker: row.get(1)?,
-            text: row.get(2)?,
-            start_ms: row.get(3)?,
-            end_ms: row.get(4)?,
-            stt_confidence: row.get(5)?,
-            endpoint_ms: row.get(6)?,
-            stt_ms: row.get(7)?,
-            llm_first_ms: row.get(8)?,
-            tts_first_ms: row.get(9)?,
-            latency_ms: row.get(10)?,
-            interrupted: row.get(11)?,
-        })
-    }
-
-    fn csv_fields(&self, call_id: i64) -> Vec<Field<'_>> {
-        vec![
-            Field::integer(Some(call_id)),
-            Field::integer(Some(self.seq)),
-            Field::Text(Some(&self.speaker)),
-            Field::integer(Some(self.start_ms)),
-            Field::integer(Some(self.end_ms)),
-            Field::Text(Some(&self.text)),
-            Field::real(self.stt_confidence),
-            Field::integer(self.endpoint_ms),
-            Field::integer(self.stt_ms),
-            Field::integer(self.llm_first_ms),
-            Field::integer(self.tts_first_ms),
-            Field::integer(self.latency_ms),
-            Field::flag(self.interrupted),
-        ]
-    }
+/// Returns the `transcripts.csv` fields of `turn`, a turn of call `call_id`.
+fn turn_csv_fields(turn: &TurnRow, call_id: i64) -> Vec<Field<'_>> {
+    vec![
+        Field::integer(Some(call_id)),
+        Field::integer(Some(turn.seq)),
+        Field::Text(Some(&turn.speaker)),
+        Field::integer(Some(turn.start_ms)),
+        Field::integer(Some(turn.end_ms)),
+        Field::Text(Some(&turn.text)),
+        Field::real(turn.stt_confidence),
+        Field::integer(turn.endpoint_ms),
+        Field::integer(turn.stt_ms),
+        Field::integer(turn.llm_first_ms),
+        Field::integer(turn.tts_first_ms),
+        Field::integer(turn.latency_ms),
+        Field::flag(turn.interrupted),
+    ]
 }
 
 /// Calls `visit` with each call that started on or after the export's date,
@@ -207,19 +173,13 @@ fn for_each_call(
     let mut calls = conn
         .prepare(&format!("SELECT {CALL_COLUMNS} FROM calls WHERE started_at >= ?1 ORDER BY id"))
         .map_err(calls_error)?;
-    let mut turns = conn
-        .prepare(
-            "SELECT seq, speaker, text, start_ms, end_ms, stt_confidence, endpoint_ms, stt_ms,
-                    llm_first_ms, tts_first_ms, latency_ms, interrupted
-             FROM turns WHERE call_id = ?1 ORDER BY seq",
-        )
-        .map_err(turns_error)?;
+    let mut turns = conn.prepare(TURNS_OF_CALL).map_err(turns_error)?;
     // Stored times are RFC 3339 text, so the date alone compares as the start of that day.
     let mut rows = calls.query([source.since.unwrap_or("")]).map_err(calls_error)?;
     while let Some(row) = rows.next().map_err(calls_error)? {
         let mut call = CallRecord::read(row).map_err(calls_error)?;
         call.turns = turns
-            .query_map([call.id], TurnRecord::read)
+            .query_map([call.id], turn_from_row)
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(turns_error)?;
         visit(&call)?;
@@ -246,7 +206,7 @@ pub(super) fn write_csv(
         calls.record(&call.csv_fields()).map_err(write_error(&calls_path))?;
         for turn in &call.turns {
             transcripts
-                .record(&turn.csv_fields(call.id))
+                .record(&turn_csv_fields(turn, call.id))
                 .map_err(write_error(&transcripts_path))?;
         }
         Ok(())
