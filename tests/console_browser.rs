@@ -97,6 +97,7 @@ fn start_daemon(dir: &Path, port: u16) -> (Reaped, String) {
     let workspace = common::workspace();
     let profile = dir.join("profile.toml");
     std::fs::copy(workspace.join("config/profile.toml"), &profile).unwrap();
+
     let settings = format!(
         "models_dir = \"{}\"\ndata_dir = \"{}\"\nprofile = \"{}\"\n\n[stt]\nworker = \"{}\"\n\n[console]\nlisten = \"127.0.0.1:{port}\"\nredirect_listen = \"\"\ntest_call = [\"{}\", \"{}\"]\n",
         common::models_dir().display(),
@@ -108,6 +109,7 @@ fn start_daemon(dir: &Path, port: u16) -> (Reaped, String) {
     );
     let config = dir.join("standardiste.toml");
     std::fs::write(&config, settings).unwrap();
+
     let mut child = Command::new(env!("CARGO_BIN_EXE_standardiste"))
         .arg("--config")
         .arg(&config)
@@ -115,6 +117,8 @@ fn start_daemon(dir: &Path, port: u16) -> (Reaped, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the daemon starts");
+
+    // The set-up code arrives on standard error; every line is echoed to the test's output.
     let stderr = child.stderr.take().unwrap();
     let (codes, code) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -125,6 +129,7 @@ fn start_daemon(dir: &Path, port: u16) -> (Reaped, String) {
             eprintln!("daemon: {line}");
         }
     });
+
     let code = code.recv_timeout(Duration::from_secs(120)).expect("the daemon prints the set-up code");
     wait_for_port(port, "the console", Duration::from_secs(30));
     (Reaped(child), code)

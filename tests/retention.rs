@@ -85,7 +85,7 @@ fn retention_skips_live_call_and_missing_file() {
     assert!(path.is_file(), "the recording of a call in progress is never deleted");
 }
 
-/// A disk that gains `freed_per_file` bytes for each of `files` that is gone.
+/// Returns a fake disk that gains `freed_per_file` bytes for each of `files` that was deleted.
 fn disk_freeing(files: Vec<std::path::PathBuf>, start: u64, freed_per_file: u64) -> impl FnMut() -> std::io::Result<DiskSpace> {
     move || {
         let gone = files.iter().filter(|file| !file.exists()).count() as u64;

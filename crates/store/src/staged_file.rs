@@ -46,12 +46,12 @@ impl StagedFile {
         })
     }
 
-    /// The final path of the file.
+    /// Returns the final path of the file.
     pub(crate) fn target(&self) -> &Path {
         &self.target
     }
 
-    /// The writer of the temporary file, until [`StagedFile::finish`].
+    /// Returns the writer of the temporary file, until [`StagedFile::finish`].
     pub(crate) fn writer(&mut self) -> io::Result<&mut BufWriter<File>> {
         self.writer
             .as_mut()

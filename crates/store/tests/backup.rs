@@ -27,7 +27,7 @@ fn paths(root: &Path) -> DataPaths {
     }
 }
 
-/// A box with a filled database, one recording, settings, a profile and console state.
+/// Builds a box with a filled database, one recording, settings, a profile and console state.
 fn source_box(root: &Path) -> (DataPaths, Filled) {
     let paths = paths(root);
     let filled = fill(&paths.database);
@@ -49,7 +49,7 @@ fn source_box(root: &Path) -> (DataPaths, Filled) {
     (paths, filled)
 }
 
-/// A box with one call of its own and its own profile.
+/// Builds a box with one call of its own and its own profile.
 fn busy_box(root: &Path) -> DataPaths {
     let paths = paths(root);
     let store = Store::open(&paths.database).unwrap();
@@ -70,7 +70,7 @@ fn backup_of_source(dir: &Path) -> (PathBuf, DataPaths, Filled) {
     (archive, paths, filled)
 }
 
-/// The tar stream inside `archive`.
+/// Returns the tar stream inside `archive`, unzipped.
 fn tar_bytes(archive: &Path) -> Vec<u8> {
     let mut bytes = Vec::new();
     GzDecoder::new(fs::File::open(archive).unwrap()).read_to_end(&mut bytes).unwrap();

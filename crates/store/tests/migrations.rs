@@ -133,7 +133,7 @@ fn rows(conn: &Connection, table: &str) -> Rows {
     found
 }
 
-/// Every table's rows, the component versions excepted (they are meant to change).
+/// Returns every table's rows except the component versions, which are meant to change.
 fn snapshot(conn: &Connection) -> BTreeMap<String, Rows> {
     tables(conn)
         .into_iter()

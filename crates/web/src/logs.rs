@@ -37,7 +37,7 @@ pub struct LogBuffer {
 }
 
 impl LogBuffer {
-    /// The kept lines, oldest first, at `minimum` level or more severe.
+    /// Returns the buffered lines, oldest first, at `minimum` level or more severe.
     pub fn lines(&self, minimum: Level) -> Vec<LogLine> {
         self.lock().iter().filter(|line| line.level <= minimum).cloned().collect()
     }

@@ -35,8 +35,8 @@ pub use error::BackupError;
 pub use manifest::{Manifest, ManifestFile, BACKUP_FORMAT, BACKUP_FORMAT_VERSION};
 pub use restore::{restore, RestoreReport};
 
-/// Where the box keeps its data: the sources of a backup and the targets of
-/// a restore. The settings file names these paths.
+/// The locations of the box's data: the sources of a backup and the targets
+/// of a restore. The settings file names these paths.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DataPaths {
     /// The call database, `calls.db`.

@@ -139,7 +139,7 @@ pub fn book(path: &Path, call_id: i64, start: time::PrimitiveDateTime) -> i64 {
     standardiste_booking::book(&mut conn, &request).unwrap().id
 }
 
-/// Every file and folder under `root`, with each file's content, to compare
+/// Lists every file and folder under `root`, with each file's content, to compare
 /// a tree before and after an operation.
 pub fn tree(root: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
     let mut found = BTreeMap::new();

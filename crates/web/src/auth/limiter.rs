@@ -35,7 +35,7 @@ struct State {
 }
 
 impl Limiter {
-    /// Whether `client` may try now.
+    /// Returns whether `client` may try to sign in now.
     pub fn check(&self, client: IpAddr) -> Verdict {
         self.check_at(client, Instant::now())
     }

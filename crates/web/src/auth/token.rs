@@ -4,7 +4,7 @@
 pub fn random_token(bytes: usize) -> String {
     let mut buffer = vec![0u8; bytes];
     // NOTE: getrandom fails only when the kernel has no entropy source at
-    // all; a console without one cannot make safe tokens, so it stops here.
+    // all. A console without one cannot make safe tokens, so it stops here.
     getrandom::getrandom(&mut buffer).expect("the kernel's random number generator is unavailable");
     buffer.iter().map(|byte| format!("{byte:02x}")).collect()
 }

@@ -19,7 +19,7 @@ use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 use tokio_rustls::TlsConnector;
 
-/// The example profile shipped in `config/`.
+/// Returns the path of the example profile shipped in `config/`.
 pub fn example_profile() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/profile.toml")
 }
@@ -90,12 +90,12 @@ impl TestConsole {
         }
     }
 
-    /// A client with no cookie yet.
+    /// Returns a client with no cookie yet.
     pub fn client(&self) -> Client {
         Client::new(self.address, &self.console.certificate().path)
     }
 
-    /// A client signed in as the admin; creates the password on first use.
+    /// Returns a client signed in as the admin, creating the password on first use.
     pub async fn admin(&self) -> Client {
         let mut client = self.client();
         if let Some(code) = self.console.setup_code() {
@@ -238,7 +238,7 @@ impl Client {
     }
 }
 
-/// The CSRF token in a page's meta tag or hidden field.
+/// Returns the CSRF token in a page's meta tag or hidden field.
 pub fn csrf_in(page: &str) -> Option<String> {
     for marker in ["name=\"csrf-token\" content=\"", "name=\"csrf\" value=\""] {
         if let Some(start) = page.find(marker) {

@@ -102,7 +102,7 @@ fn read_filter(query: &ListQuery) -> (CallFilter, usize, Vec<String>) {
     (filter, page, problems)
 }
 
-/// The UTC time, as stored, at which the local day `date` starts.
+/// Returns the UTC time, as stored, at which the local day `date` starts.
 fn start_of_local_day(date: Date) -> String {
     let local = PrimitiveDateTime::new(date, Time::MIDNIGHT).assume_offset(format::local_offset());
     let utc = local.to_offset(time::UtcOffset::UTC);

@@ -1,5 +1,5 @@
-//! How the box handles calls: when it picks up and which numbers it treats apart, and when
-//! it hands a call to a person.
+//! The call-handling settings: when the box picks up, which numbers it treats apart, and
+//! when it hands a call to a person.
 
 use maud::{html, Markup};
 use standardiste_profile::edit::{ListSetting, ProfileDraft, Setting};

@@ -86,7 +86,7 @@ pub struct EventsQuery {
     from: Option<usize>,
 }
 
-/// The events from `from` on, as JSON: `{ "running", "next", "html": [...] }`.
+/// Returns the events from `from` on, as JSON: `{ "running", "next", "html": [...] }`.
 /// Each event comes as HTML that the server escaped, so the script only inserts it.
 pub async fn events(State(console): State<Arc<Console>>, Admin(_): Admin, Query(query): Query<EventsQuery>) -> Response {
     let from = query.from.unwrap_or(0);
