@@ -1,12 +1,13 @@
 # Standardiste: `make demo` sets everything up and runs a call through a simulated modem;
 # `make test` runs the whole test suite; `make bench` measures latency; `make deb`
-# builds the Debian package.
+# builds the Debian package; `make arm64` cross-builds for 64-bit ARM boards, runs
+# the tests that need no models under qemu-user and builds the arm64 package.
 
 CARGO ?= cargo
 BIN := target/release/standardiste
 ALLISON := /usr/share/asterisk/sounds/en_US_f_Allison
 
-.PHONY: all setup build models demo test bench deb clean-data
+.PHONY: all setup build models demo test bench deb arm64 clean-data
 
 all: build
 
@@ -42,6 +43,12 @@ bench: models
 deb: build
 	$(CARGO) deb --version >/dev/null 2>&1 || $(CARGO) install --locked cargo-deb@3.8.0
 	packaging/build-deb
+
+# target/aarch64-unknown-linux-gnu/release, its tests under qemu-aarch64 and
+# target/debian/standardiste_VERSION_arm64.deb (scripts/cross-arm64 --help lists
+# the steps and which tests run).
+arm64:
+	scripts/cross-arm64
 
 clean-data:
 	rm -rf var
