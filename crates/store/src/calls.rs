@@ -173,7 +173,8 @@ impl Store {
         recording_path: Option<&str>,
     ) -> Result<i64, StoreError> {
         self.conn.execute(
-            "INSERT INTO calls (started_at, line, caller_number, recording_path) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO calls (started_at, line, caller_number, recording_path, recap_pending)
+             VALUES (?1, ?2, ?3, ?4, 1)",
             params![now_rfc3339(), line, caller_number, recording_path],
         )?;
         Ok(self.conn.last_insert_rowid())
@@ -238,6 +239,12 @@ impl Store {
             "UPDATE calls SET recording_path = ?1 WHERE id = ?2",
             params![path, call_id],
         )?;
+        Ok(())
+    }
+
+    /// Forgets the call's recording, for a call whose recording could not be created.
+    pub fn clear_recording_path(&self, call_id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE calls SET recording_path = NULL WHERE id = ?1", [call_id])?;
         Ok(())
     }
 

@@ -65,6 +65,11 @@ const MIGRATIONS: &[&str] = &[
     // console can say why they are gone.
     "ALTER TABLE calls ADD COLUMN audio_deleted_at TEXT;
     ALTER TABLE calls ADD COLUMN transcript_deleted_at TEXT;",
+    // 3 -> 4: whether a call's recap still has to be queued. A new call sets
+    // it, and the same transaction that queues the recap clears it, so that
+    // a call ended by a power cut, or cut before its recap was queued, gets
+    // its recap at the next start. Older calls keep 0: they are not re-sent.
+    "ALTER TABLE calls ADD COLUMN recap_pending INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Tables owned by other crates, each with its own migration steps. Their

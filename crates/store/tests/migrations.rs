@@ -44,6 +44,11 @@ const RELEASES: &[Release] = &[
         components: &[("booking", 1), ("outbox", 1)],
         fill: fill_v3,
     },
+    Release {
+        schema: 4,
+        components: &[("booking", 1), ("outbox", 1)],
+        fill: fill_v4,
+    },
 ];
 
 /// Schema 1: calls and turns. Its first code wrote RFC 3339 times with
@@ -103,6 +108,16 @@ fn fill_v3(conn: &Connection) {
                              next_attempt_at, last_attempt_at, sent_at, last_error)
          VALUES ('sms', '+447700900999', '', 'Recap: Ana', 'call-4-recap-sms-1', 'sent', 1, 1764921600000,
                  1764921600000, 1764921601000, 1764921601000, NULL);",
+    )
+    .unwrap();
+}
+
+/// Schema 4: a call whose recap was never queued, as a power cut leaves it.
+fn fill_v4(conn: &Connection) {
+    fill_v3(conn);
+    conn.execute_batch(
+        "INSERT INTO calls (id, started_at, ended_at, line, caller_number, outcome, duration_ms, recap_pending)
+         VALUES (6, '2026-12-01T09:00:00Z', '2026-12-01T09:00:40Z', 'sim0', '0612345678', 'interrupted', 40000, 1);",
     )
     .unwrap();
 }
@@ -321,6 +336,14 @@ fn schema_three_reads_back_through_the_api() {
 }
 
 #[test]
+fn schema_four_lists_the_call_awaiting_its_recap() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = database_of(&RELEASES[3], dir.path());
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.calls_awaiting_recap().unwrap(), vec![6], "older calls are not re-sent");
+}
+
+#[test]
 fn every_release_exports_after_the_upgrade() {
     let dir = tempfile::tempdir().unwrap();
     for release in RELEASES {
@@ -332,7 +355,8 @@ fn every_release_exports_after_the_upgrade() {
         let expected = match release.schema {
             1 => 3,
             2 => 4,
-            _ => 5,
+            3 => 5,
+            _ => 6,
         };
         assert_eq!(calls.rows, expected, "schema {}", release.schema);
     }
