@@ -92,6 +92,9 @@ pub async fn serve(
     engines.outbox = Some(outbox.clone());
     let outbox_stopping = stopping.clone();
     let outbox_task = tokio::spawn(async move { outbox.run(outbox_stopping).await });
+    // Calls that the last run left without a recap (a power cut mid-call, or
+    // between a call's end and its recap) get theirs before new calls come in.
+    crate::recap::recover_recaps(&engines).await;
     let housekeeping = tokio::spawn(crate::retention::keep_tidy(engines.clone(), stopping.clone()));
     let console = if console_enabled {
         Some(crate::web::start(&engines, logs, stopping.clone()).await?)

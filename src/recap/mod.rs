@@ -3,8 +3,11 @@
 //! queued in the call database's outbox, which sends them by SMS through a
 //! GSM line, by e-mail and by webhook, retrying until each is accepted.
 
+mod recover;
 pub mod settings;
 pub mod sms;
+
+pub use recover::recover_recaps;
 
 use std::sync::Arc;
 
@@ -68,21 +71,18 @@ pub fn queue_alert(store: &mut Store, profile: &BusinessProfile, alert: &UrgentA
 
 /// Queues the recap of a finished call for the profile's recipients, then
 /// applies retention (a recording kept 0 days goes now, after the recap has
-/// its transcript) and wakes the outbox.
+/// its transcript; recordings go early when the disk is nearly full) and wakes
+/// the outbox.
 pub async fn after_call(engines: &Engines, profile: Arc<BusinessProfile>, summary: &CallSummary) {
     let store = engines.store.clone();
+    let data_dir = engines.config.data_dir.clone();
     let call_id = summary.call_id;
     let facts = RecapFacts::of(summary, engines.config.delivery.link(call_id), engines.now());
     let queued = tokio::task::spawn_blocking(move || -> Result<usize, StoreError> {
         let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let recap = facts.recap(&store, &profile)?;
-        let recipients = compose::Recipients {
-            sms: profile.recap.sms.clone(),
-            email: profile.recap.email.clone(),
-            webhook: profile.recap.webhook.clone(),
-        };
-        let queued = store.queue_deliveries(&compose::deliveries(&recap, &recipients))?;
+        let queued = queue_recap(&mut store, &profile, facts)?;
         crate::retention::sweep(&mut store, &profile, time::OffsetDateTime::now_utc())?;
+        crate::retention::free_space(&mut store, &mut || crate::store::disk::disk_space(&data_dir))?;
         Ok(queued)
     })
     .await;
@@ -96,31 +96,71 @@ pub async fn after_call(engines: &Engines, profile: Arc<BusinessProfile>, summar
     }
 }
 
+/// Queues the recap of `facts` and clears its call's pending-recap mark, in one transaction.
+fn queue_recap(store: &mut Store, profile: &BusinessProfile, facts: RecapFacts) -> Result<usize, StoreError> {
+    let call_id = facts.call_id;
+    let recap = facts.recap(store, profile)?;
+    let recipients = compose::Recipients {
+        sms: profile.recap.sms.clone(),
+        email: profile.recap.email.clone(),
+        webhook: profile.recap.webhook.clone(),
+    };
+    store.queue_recap(call_id, &compose::deliveries(&recap, &recipients))
+}
+
 /// The parts of a recap known when the call ends; the rest is read from the store.
 struct RecapFacts {
     call_id: i64,
-    outcome: CallOutcome,
+    outcome: compose::Outcome,
     duration_ms: u64,
     language: String,
-    intake: Intake,
-    effects: Vec<Effect>,
+    details: Details,
     transferred_to: Option<String>,
     link: String,
-    ended_at: time::PrimitiveDateTime,
+    started_at: time::PrimitiveDateTime,
+}
+
+/// The caller's details that the receptionist took, in the recap's terms.
+struct Details {
+    name: Option<String>,
+    callback_number: Option<String>,
+    callback_confirmed: bool,
+    reason: Option<String>,
+    urgency: Option<compose::Urgency>,
+    escalation: Option<String>,
+    callback_promised: bool,
+    message_taken: bool,
+    booking: Option<compose::BookingNote>,
+}
+
+impl Details {
+    fn of(intake: &Intake, effects: &[Effect]) -> Details {
+        Details {
+            name: intake.name.clone(),
+            callback_number: intake.number.clone(),
+            callback_confirmed: intake.number_confirmed,
+            reason: intake.reason.clone(),
+            urgency: intake.urgency.map(urgency),
+            escalation: intake.escalation.map(|why| why.as_str().to_string()),
+            callback_promised: intake.callback_promised,
+            message_taken: intake.message,
+            booking: booking_note(effects),
+        }
+    }
 }
 
 impl RecapFacts {
     fn of(summary: &CallSummary, link: String, ended_at: time::PrimitiveDateTime) -> RecapFacts {
+        let duration = time::Duration::milliseconds(i64::try_from(summary.duration_ms).unwrap_or(i64::MAX));
         RecapFacts {
             call_id: summary.call_id,
-            outcome: summary.outcome,
+            outcome: outcome(summary.outcome),
             duration_ms: summary.duration_ms,
             language: summary.language.clone(),
-            intake: summary.intake.clone(),
-            effects: summary.effects.clone(),
+            details: Details::of(&summary.intake, &summary.effects),
             transferred_to: summary.transferred_to.clone(),
             link,
-            ended_at,
+            started_at: ended_at - duration,
         }
     }
 
@@ -143,28 +183,27 @@ impl RecapFacts {
         } else {
             Vec::new()
         };
-        let duration = time::Duration::milliseconds(i64::try_from(self.duration_ms).unwrap_or(i64::MAX));
-        let intake = self.intake;
+        let details = self.details;
         Ok(compose::CallRecap {
             call_id: self.call_id,
             business: profile.name.clone(),
             language: profile.default_language().code().to_string(),
             caller_language: Some(self.language),
-            started_at: self.ended_at - duration,
+            started_at: self.started_at,
             duration_s: self.duration_ms / 1_000,
             line: call.line,
-            outcome: outcome(self.outcome),
+            outcome: self.outcome,
             caller_id: call.caller_number,
-            name: intake.name.clone(),
-            callback_number: intake.number.clone(),
-            callback_confirmed: intake.number_confirmed,
-            reason: intake.reason.clone(),
-            urgency: intake.urgency.map(urgency),
-            escalation: intake.escalation.map(|why| why.as_str().to_string()),
+            name: details.name,
+            callback_number: details.callback_number,
+            callback_confirmed: details.callback_confirmed,
+            reason: details.reason,
+            urgency: details.urgency,
+            escalation: details.escalation,
             transferred_to: self.transferred_to,
-            callback_within_min: intake.callback_promised.then_some(profile.escalation.callback_within_min),
-            message_taken: intake.message,
-            booking: booking_note(&self.effects),
+            callback_within_min: details.callback_promised.then_some(profile.escalation.callback_within_min),
+            message_taken: details.message_taken,
+            booking: details.booking,
             transcript,
             transcript_link: keep_transcript.then_some(self.link),
         })
