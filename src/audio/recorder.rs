@@ -31,7 +31,14 @@ impl CallRecorder {
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,
         };
-        let writer = hound::WavWriter::create(path, spec).map_err(into_io)?;
+        let mut writer = hound::WavWriter::create(path, spec).map_err(into_io)?;
+        // The header sits in a buffer until the first flush: write it now, so
+        // that a full disk fails here, and remove the partial file then.
+        if let Err(error) = writer.flush() {
+            drop(writer);
+            let _ = std::fs::remove_file(path);
+            return Err(into_io(error));
+        }
         Ok(CallRecorder {
             writer,
             path: path.to_path_buf(),

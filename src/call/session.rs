@@ -187,9 +187,12 @@ pub async fn run_call<L: Line>(
         let label = label.clone();
         let number = caller_number.clone();
         let database = engines.config.database_path();
+        let data_dir = engines.config.data_dir.clone();
         let (schedule, services) = (profile::schedule(&profile), profile::services(&profile));
         tokio::task::spawn_blocking(move || -> Result<_, CallError> {
-            let store = lock(&store);
+            let mut store = lock(&store);
+            // A full disk would fail the call's first write: recordings go first.
+            crate::retention::free_space(&mut store, &mut || crate::store::disk::disk_space(&data_dir))?;
             let id = store.start_call(&label, number.as_deref(), None)?;
             let path = recordings.join(format!("call-{id}.wav"));
             store.set_recording_path(id, &path.display().to_string())?;
@@ -221,6 +224,11 @@ pub async fn run_call<L: Line>(
         Ok(recorder) => Some(recorder),
         Err(error) => {
             tracing::error!(call_id, path = %recording.display(), %error, "cannot create the recording; the call goes on unrecorded");
+            let store = engines.store.clone();
+            let cleared = tokio::task::spawn_blocking(move || lock(&store).clear_recording_path(call_id)).await;
+            if !matches!(cleared, Ok(Ok(()))) {
+                tracing::error!(call_id, "cannot clear the path of the recording that was not created");
+            }
             None
         }
     };
