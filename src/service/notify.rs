@@ -110,8 +110,12 @@ impl Notifier {
     }
 }
 
+/// Sends without blocking: when the receiver's queue is full the message is
+/// dropped with an error, because a blocked send would stall the task that
+/// sent it, and on shutdown the whole daemon.
 fn send_to(socket: &NotifySocket, message: &str) -> io::Result<()> {
     let datagram = UnixDatagram::unbound()?;
+    datagram.set_nonblocking(true)?;
     datagram.send_to_addr(message.as_bytes(), &socket.address()?)?;
     Ok(())
 }
@@ -129,6 +133,20 @@ mod tests {
         let mut buffer = [0u8; 512];
         let length = socket.recv(&mut buffer).expect("a notification");
         String::from_utf8_lossy(&buffer[..length]).into_owned()
+    }
+
+    #[test]
+    fn full_receiver_does_not_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify.sock");
+        let _receiver = UnixDatagram::bind(&path).unwrap();
+        let notifier = Notifier::new(NotifySocket::parse(path.to_str().unwrap()), None);
+        // Nobody reads, so the receiver's queue fills; every send must still return.
+        let started = std::time::Instant::now();
+        for _ in 0..10_000 {
+            notifier.status("busy");
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "sending to a full socket blocked");
     }
 
     #[test]
