@@ -117,12 +117,12 @@ impl Namespace {
         Namespace { holder, data_dir: data_dir.to_path_buf() }
     }
 
-    /// The namespace's root folder, the test's path into its tmpfs.
+    /// Returns the namespace's root folder, the test's path into its tmpfs.
     fn root(&self) -> PathBuf {
         PathBuf::from(format!("/proc/{}/root", self.holder.id()))
     }
 
-    /// The data folder, through the namespace's root.
+    /// Returns the data folder, through the namespace's root.
     fn data(&self) -> PathBuf {
         self.root().join(self.data_dir.strip_prefix("/").unwrap())
     }
@@ -370,8 +370,8 @@ fn fill(path: &Path) -> u64 {
 }
 
 // TODO: about 30 of the 200 calls end at the simulator without a single RING
-// reaching the daemon, so the answered-call count fails; find how these calls
-// end (their `CallRecord::ended_by`) before this test joins `make test`.
+// reaching the daemon, so the answered-call count fails. The test prints how
+// each unanswered call ended; explain that before this test joins `make test`.
 // Run it with `cargo test --release --test power_cuts -- --ignored`.
 #[test]
 #[ignore = "about 30 of 200 calls end before the daemon sees them ring; under investigation"]
@@ -533,7 +533,7 @@ fn calls_survive_power_cuts() {
 
 /// Copies the call database and its write-ahead log out of the namespace and
 /// returns the copy's path. SQLite resolves the `/proc/PID/root` link to `/`,
-/// so it cannot open the file in place; a copy taken mid-write opens with the
+/// so it cannot open the file in place. A copy taken mid-write opens with the
 /// log's complete transactions only.
 fn copy_database(data: &Path, copies: &Path) -> rusqlite::Result<PathBuf> {
     let copy = copies.join("calls.db");

@@ -71,18 +71,15 @@ pub fn queue_alert(store: &mut Store, profile: &BusinessProfile, alert: &UrgentA
 
 /// Queues the recap of a finished call for the profile's recipients, then
 /// applies retention (a recording kept 0 days goes now, after the recap has
-/// its transcript; recordings go early when the disk is nearly full) and wakes
-/// the outbox.
+/// its transcript) and wakes the outbox.
 pub async fn after_call(engines: &Engines, profile: Arc<BusinessProfile>, summary: &CallSummary) {
     let store = engines.store.clone();
-    let data_dir = engines.config.data_dir.clone();
     let call_id = summary.call_id;
     let facts = RecapFacts::of(summary, engines.config.delivery.link(call_id), engines.now());
     let queued = tokio::task::spawn_blocking(move || -> Result<usize, StoreError> {
         let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let queued = queue_recap(&mut store, &profile, facts)?;
         crate::retention::sweep(&mut store, &profile, time::OffsetDateTime::now_utc())?;
-        crate::retention::free_space(&mut store, &mut || crate::store::disk::disk_space(&data_dir))?;
         Ok(queued)
     })
     .await;

@@ -1,7 +1,8 @@
-//! Recaps of calls that a power cut or a crash left without one: the call was
-//! cut mid-way (the store closes it as `interrupted` at the next start), or it
-//! ended but the process died before its recap was queued. Each is rebuilt
-//! from what the store kept and queued at start, before the lines open.
+//! Recaps of calls that a power cut or a crash left without one. Either the
+//! call was cut mid-way (the store closes it as `interrupted` at the next
+//! start), or it ended but the process died before its recap was queued. Each
+//! recap is rebuilt from what the store kept and queued at start, before the
+//! lines open.
 
 use time::{OffsetDateTime, PrimitiveDateTime};
 
@@ -36,7 +37,7 @@ pub async fn recover_recaps(engines: &Engines) -> usize {
             calls
         }
         Ok(Err(error)) => {
-            tracing::error!(%error, "cannot queue the recaps of calls cut short; they are retried at the next start");
+            tracing::error!(%error, "failed to queue the recaps of calls cut short, so they are retried at the next start");
             0
         }
         Err(error) => {
@@ -88,7 +89,7 @@ fn details(intake: IntakeRow, booking: Option<compose::BookingNote>) -> Details 
     }
 }
 
-/// The call's start in local time: `now` less the time since the stored UTC start.
+/// Returns the call's start in local time: `now` less the time since the stored UTC start.
 fn local_start(call: &CallRow, now: PrimitiveDateTime) -> PrimitiveDateTime {
     let started = OffsetDateTime::parse(&call.started_at, &time::format_description::well_known::Rfc3339);
     match started {
@@ -119,7 +120,7 @@ fn urgency(stored: &str) -> Option<compose::Urgency> {
     }
 }
 
-/// The recap's booking line from the stored booking (`start` is local `YYYY-MM-DD HH:MM`).
+/// Builds the recap's booking line from the stored booking (`start` is local `YYYY-MM-DD HH:MM`).
 fn booking_note(service: String, start: &str, status: &str) -> Option<compose::BookingNote> {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     let start = PrimitiveDateTime::parse(start, &format).ok()?;

@@ -141,7 +141,7 @@ mod tests {
         let path = dir.path().join("notify.sock");
         let _receiver = UnixDatagram::bind(&path).unwrap();
         let notifier = Notifier::new(NotifySocket::parse(path.to_str().unwrap()), None);
-        // Nobody reads, so the receiver's queue fills; every send must still return.
+        // The receiver is never read, so its queue fills, and every send must still return.
         let started = std::time::Instant::now();
         for _ in 0..10_000 {
             notifier.status("busy");
