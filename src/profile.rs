@@ -48,5 +48,6 @@ pub fn rules(profile: &BusinessProfile, can_transfer: bool) -> Rules {
         facts_language: profile.default_language().code().to_string(),
         aliases: profile.appointment_types.iter().flat_map(|kind| kind.aliases.iter().cloned()).collect(),
         emergency_words,
+        schedule: schedule(profile),
     }
 }

@@ -185,6 +185,28 @@ pub fn asks_price(heard: &str) -> bool {
     has_any(&words(heard), PRICE)
 }
 
+/// Words that ask when the business is open, folded. "Close" alone is too
+/// loose ("is there parking close by?"), so it counts only with a word
+/// asking when.
+const HOURS: &[&str] = &[
+    "open", "opens", "opening", "closed", "closing", "hours", "ouvert", "ouverts", "ouverte", "ouvrez", "ouvre",
+    "ouvrent", "ouverture", "ferme", "fermez", "fermes", "fermeture", "horaire", "horaires", "offen", "geoffnet",
+    "offnen", "offnet", "offnungszeiten", "geschlossen", "abierto", "abiertos", "abren", "abre", "cerrado",
+    "cierran", "horario", "horarios", "aperto", "aperti", "apre", "aprite", "orari", "orario", "chiuso",
+];
+
+const CLOSE: &[&str] = &["close", "closes", "schliessen", "schließen", "schliesst", "schließt", "cierra"];
+
+const ASKING_WHEN: &[&str] = &[
+    "when", "time", "what time", "quand", "heure", "wann", "uhr", "cuando", "hora", "quando", "ora",
+];
+
+/// Tells whether the caller asks when the business is open or closed.
+pub fn asks_hours(heard: &str) -> bool {
+    let words = words(heard);
+    has_any(&words, HOURS) || (has_any(&words, CLOSE) && has_any(&words, ASKING_WHEN))
+}
+
 /// Words too common to name a topic, in any of the four languages.
 const COMMON: &[&str] = &[
     "you", "your", "can", "the", "and", "for", "our", "are", "have", "has", "with", "into", "what", "when", "where",

@@ -8,6 +8,7 @@
 //! only when every number in them is one the profile's facts contain.
 
 mod cues;
+mod hours;
 mod when;
 pub mod words;
 
@@ -89,6 +90,9 @@ pub struct Rules {
     /// Words that make a call an emergency whatever the model read, folded
     /// to lowercase without accents.
     pub emergency_words: Vec<String>,
+    /// The weekly hours and closures, which answer questions about opening
+    /// hours.
+    pub schedule: standardiste_booking::Schedule,
 }
 
 /// Reason a call was escalated.
@@ -476,6 +480,13 @@ impl Dialogue {
                 }
             }
             Intent::Message => self.take_message(),
+            _ if cues::asks_hours(heard) => {
+                let day = cues::when(heard).0.or(u.day.as_deref());
+                match hours::answer(self.tongue, &self.rules.schedule, day, now) {
+                    Some(text) => Response::text(text),
+                    None => self.model_answer(),
+                }
+            }
             _ => self.model_answer(),
         }
     }

@@ -77,7 +77,15 @@ fn rules() -> Rules {
         emergency_words: vec!["bleeding".to_string(), "urgence".to_string()],
         facts_language: "en".to_string(),
         aliases: vec!["contrôle".to_string()],
+        schedule: saturday_mornings(),
     }
+}
+
+/// The facts' hours: Saturday 09:00-12:00, closed the rest of the week.
+fn saturday_mornings() -> standardiste_booking::Schedule {
+    let mut schedule = standardiste_booking::Schedule::default();
+    schedule.weekly[5] = vec![standardiste_booking::Interval::hm(9, 0, 12, 0)];
+    schedule
 }
 
 /// An understanding with `intent` and the fields given as `key=value`.
@@ -266,4 +274,25 @@ fn cancelling_needs_the_callers_own_number() {
     let r = dialogue.respond(&turn("yes", &[]), "yes", NOW, &mut book);
     assert!(matches!(r.effects[..], [Effect::Cancelled(_)]));
     assert!(book.taken.is_empty());
+}
+
+#[test]
+fn hours_questions_are_answered_from_the_timetable() {
+    // Saturday 5 December 2026, after closing: the model once answered with
+    // the time now, which the prompt states.
+    let saturday = datetime!(2026-12-05 13:51);
+    let mut dialogue = Dialogue::new(rules(), None, false, "en");
+    let question = turn("question", &[("day", "saturday"), ("reply", "We open on Saturday at 13:51.")]);
+    let r = dialogue.respond(&question, "What time do you open on Saturday?", saturday, &mut Book::default());
+    assert_eq!(
+        r.spoken(),
+        "Today we were open from 09:00 to 12:00. We are closed at the moment. We open again on Saturday 12 December at 09:00."
+    );
+    let r = dialogue.respond(&turn("question", &[]), "Are you open on Sunday?", saturday, &mut Book::default());
+    assert_eq!(r.spoken(), "On Sunday we are closed.");
+    let r = dialogue.respond(&turn("question", &[("language", "fr")]), "Vous êtes ouverts quand ?", saturday, &mut Book::default());
+    assert_eq!(r.spoken(), "Nous sommes fermés pour le moment. Nous rouvrons le samedi 12 décembre à 09:00.");
+    // Other questions still go to the model, whose words are vetted.
+    let r = dialogue.respond(&turn("question", &[]), "Is there parking close by?", saturday, &mut Book::default());
+    assert!(r.say.contains(&Part::Model), "{:?}", r.say);
 }

@@ -323,6 +323,89 @@ pub fn callback_promise(tongue: Tongue, minutes: u32) -> String {
     )
 }
 
+/// Returns a weekday as the box speaks it; with `date`, also the day of the month
+/// and the month ("Thursday 24 December"), for a day whose hours differ
+/// from the usual week.
+pub fn day(tongue: Tongue, date: time::Date, with_date: bool) -> String {
+    let name = weekday(tongue, date.weekday());
+    if !with_date {
+        return name.to_string();
+    }
+    let number = date.day();
+    let month = month(tongue, date.month());
+    say!(tongue,
+        en: "{name} {number} {month}",
+        fr: "{name} {number} {month}",
+        de: "{name}, {number}. {month}",
+        es: "{name} {number} de {month}",
+    )
+}
+
+/// Opening periods as spoken: "from 08:30 to 12:30 and from 13:30 to 18:00".
+pub fn periods(tongue: Tongue, periods: &[(u16, u16)]) -> String {
+    let clock = |minutes: u16| format!("{:02}:{:02}", minutes / 60, minutes % 60);
+    let each: Vec<String> = periods
+        .iter()
+        .map(|&(open, close)| {
+            let (open, close) = (clock(open), clock(close));
+            say!(tongue,
+                en: "from {open} to {close}",
+                fr: "de {open} à {close}",
+                de: "von {open} bis {close}",
+                es: "de {open} a {close}",
+            )
+        })
+        .collect();
+    let and = say!(tongue, en: " and ", fr: " et ", de: " und ", es: " y ");
+    each.join(&and)
+}
+
+pub fn open_on(tongue: Tongue, day: &str, periods: &str) -> String {
+    say!(tongue,
+        en: "On {day} we are open {periods}.",
+        fr: "Le {day}, nous sommes ouverts {periods}.",
+        de: "Am {day} haben wir {periods} geöffnet.",
+        es: "El {day} abrimos {periods}.",
+    )
+}
+
+pub fn closed_on(tongue: Tongue, day: &str) -> String {
+    say!(tongue,
+        en: "On {day} we are closed.",
+        fr: "Le {day}, nous sommes fermés.",
+        de: "Am {day} haben wir geschlossen.",
+        es: "El {day} está cerrado.",
+    )
+}
+
+pub fn open_today(tongue: Tongue, periods: &str) -> String {
+    say!(tongue,
+        en: "Today we are open {periods}.",
+        fr: "Aujourd'hui, nous sommes ouverts {periods}.",
+        de: "Heute haben wir {periods} geöffnet.",
+        es: "Hoy abrimos {periods}.",
+    )
+}
+
+pub fn was_open_today(tongue: Tongue, periods: &str) -> String {
+    say!(tongue,
+        en: "Today we were open {periods}.",
+        fr: "Aujourd'hui, nous étions ouverts {periods}.",
+        de: "Heute hatten wir {periods} geöffnet.",
+        es: "Hoy hemos abierto {periods}.",
+    )
+}
+
+/// Closed for the rest of today; `at` is the next opening as [`when`] formats it.
+pub fn closed_until(tongue: Tongue, at: &str) -> String {
+    say!(tongue,
+        en: "We are closed at the moment. We open again on {at}.",
+        fr: "Nous sommes fermés pour le moment. Nous rouvrons le {at}.",
+        de: "Wir haben gerade geschlossen und öffnen wieder am {at}.",
+        es: "Ahora está cerrado. Volvemos a abrir {at}.",
+    )
+}
+
 pub fn not_known(tongue: Tongue) -> String {
     say!(tongue,
         en: "I'm sorry, I don't have that information. I can take a message so that someone calls you back.",
