@@ -77,6 +77,10 @@ struct ActiveCall {
     queued: VecDeque<LineEvent>,
     last_audio: Instant,
     ended: bool,
+    /// Whether the module itself reported the end (NO CARRIER, VOICE CALL:
+    /// END). The call is then gone from the module, and a hang-up command
+    /// would reject the next caller, who may already be ringing.
+    ended_by_module: bool,
 }
 
 /// What woke a call's event loop.
@@ -335,7 +339,7 @@ impl GsmLine {
                 Vec::new()
             }
         };
-        self.call = Some(ActiveCall { pump, queued: early.into(), last_audio: Instant::now(), ended: false });
+        self.call = Some(ActiveCall { pump, queued: early.into(), last_audio: Instant::now(), ended: false, ended_by_module: false });
         Ok(())
     }
 
@@ -386,7 +390,12 @@ impl GsmLine {
                 tracing::debug!(line = %self.settings.label, index = status.index, "another call ended");
                 None
             }
-            ref event if call_ended(event) && *event != ModemEvent::Closed => Some(LineEvent::HungUp),
+            ref event if call_ended(event) && *event != ModemEvent::Closed => {
+                if let Some(call) = self.call.as_mut() {
+                    call.ended_by_module = true;
+                }
+                Some(LineEvent::HungUp)
+            }
             ModemEvent::Closed => {
                 tracing::warn!(line = %self.settings.label, "the module vanished during a call");
                 self.set_modem(None);
@@ -595,12 +604,15 @@ impl Line for GsmLine {
     }
 
     async fn hang_up(&mut self) {
-        if self.call.is_none() {
+        let Some(call) = &self.call else {
             return;
+        };
+        // After an inferred hang-up (audio stopped, AT+CLCC failed) the call
+        // may still be up, so it is released. After the module's own report
+        // it is not: AT+CHUP would reject a new call ringing in meanwhile.
+        if !call.ended_by_module {
+            self.release_call().await;
         }
-        // Also after an inferred hang-up (audio stopped, AT+CLCC failed): the
-        // call may still be up, and AT+CHUP without a call is harmless.
-        self.release_call().await;
         self.finish_call().await;
     }
 
