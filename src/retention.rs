@@ -6,13 +6,14 @@
 //! recordings, before their time, so that the box goes on answering and
 //! transcribing: a lost recording is better than a lost call.
 
+use std::path::Path;
 use std::time::Duration;
 
 use time::OffsetDateTime;
 
 use crate::call::Engines;
 use crate::profile::BusinessProfile;
-use crate::store::disk::{DiskSpace, LOW_FREE_BYTES, TARGET_FREE_BYTES};
+use crate::store::disk::{self, DiskSpace, LOW_FREE_BYTES, RESERVE_BYTES, TARGET_FREE_BYTES};
 use crate::store::{Store, StoreError};
 
 /// Time between two sweeps while the daemon runs.
@@ -57,9 +58,12 @@ pub fn sweep(store: &mut Store, profile: &BusinessProfile, now: OffsetDateTime) 
 /// Deletes the recordings of the oldest finished calls while `space` reports
 /// less than [`LOW_FREE_BYTES`] free, until it reports [`TARGET_FREE_BYTES`]
 /// or no recording is left. Transcripts and the database are kept: they are
-/// small, and the box needs them to go on working.
+/// small, and the box needs them to go on working. While the disk is roomy
+/// it keeps the reserve file at `reserve`, and once less than the reserve's
+/// size is left it deletes that file, so the next calls can still be stored.
 pub fn free_space(
     store: &mut Store,
+    reserve: &Path,
     space: &mut dyn FnMut() -> std::io::Result<DiskSpace>,
 ) -> Result<usize, StoreError> {
     let before = match space() {
@@ -70,6 +74,11 @@ pub fn free_space(
         }
     };
     if before.available >= LOW_FREE_BYTES {
+        match disk::keep_reserve(reserve) {
+            Ok(true) => tracing::info!(path = %reserve.display(), bytes = RESERVE_BYTES, "set disk space aside for a full disk"),
+            Ok(false) => {}
+            Err(error) => tracing::warn!(path = %reserve.display(), %error, "cannot write the disk space reserve"),
+        }
         return Ok(0);
     }
     let mut deleted = Vec::new();
@@ -89,6 +98,20 @@ pub fn free_space(
         store.mark_audio_deleted(call_id)?;
         deleted.push(call_id);
         available = space().map_or(available, |now| now.available);
+    }
+    if available < RESERVE_BYTES {
+        match disk::release_reserve(reserve) {
+            Ok(true) => {
+                tracing::error!(
+                    free_mb = available / 1_000_000,
+                    reserve_mb = RESERVE_BYTES / 1_000_000,
+                    "disk full: released the disk space reserve so that calls are still stored; free space on the box"
+                );
+                available = space().map_or(available, |now| now.available);
+            }
+            Ok(false) => {}
+            Err(error) => tracing::error!(path = %reserve.display(), %error, "cannot delete the disk space reserve"),
+        }
     }
     match (deleted.first(), deleted.last()) {
         (Some(first), Some(last)) => tracing::warn!(
@@ -122,7 +145,8 @@ pub async fn sweep_now(engines: &Engines) {
     let result = tokio::task::spawn_blocking(move || {
         let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut swept = sweep(&mut store, &profile, OffsetDateTime::now_utc())?;
-        swept.recordings_for_space = free_space(&mut store, &mut || crate::store::disk::disk_space(&data_dir))?;
+        let reserve = data_dir.join(disk::RESERVE_FILE);
+        swept.recordings_for_space = free_space(&mut store, &reserve, &mut || disk::disk_space(&data_dir))?;
         Ok::<_, StoreError>(swept)
     })
     .await;

@@ -3,7 +3,7 @@
 
 use standardiste::profile::BusinessProfile;
 use standardiste::retention::{free_space, sweep, Swept};
-use standardiste::store::disk::{DiskSpace, LOW_FREE_BYTES, TARGET_FREE_BYTES};
+use standardiste::store::disk::{DiskSpace, LOW_FREE_BYTES, RESERVE_BYTES, RESERVE_FILE, TARGET_FREE_BYTES};
 use standardiste::store::{CallOutcome, NewTurn, Speaker, Store};
 use time::{Duration, OffsetDateTime};
 
@@ -102,8 +102,9 @@ fn full_disk_drops_oldest_recordings_first() {
     // Three deletions bring the disk from just under the low mark to the target.
     let step = (TARGET_FREE_BYTES - LOW_FREE_BYTES) / 3 + 1;
     let mut disk = disk_freeing(files, LOW_FREE_BYTES - 1, step);
+    let reserve = dir.path().join(RESERVE_FILE);
 
-    assert_eq!(free_space(&mut store, &mut disk).unwrap(), 3);
+    assert_eq!(free_space(&mut store, &reserve, &mut disk).unwrap(), 3);
     for (id, path) in &calls[..3] {
         assert!(!path.exists(), "call {id}'s recording is among the oldest and goes");
         assert!(store.retention_marks(*id).unwrap().0.is_some(), "call {id} is marked as having lost its audio");
@@ -113,7 +114,7 @@ fn full_disk_drops_oldest_recordings_first() {
         assert!(path.is_file(), "call {id}'s recording is kept once the target is reached");
         assert!(store.retention_marks(*id).unwrap().0.is_none());
     }
-    assert_eq!(free_space(&mut store, &mut disk).unwrap(), 0, "nothing more goes once space is back");
+    assert_eq!(free_space(&mut store, &reserve, &mut disk).unwrap(), 0, "nothing more goes once space is back");
 }
 
 #[test]
@@ -122,8 +123,10 @@ fn free_space_leaves_roomy_disk_and_live_call() {
     let mut store = Store::open(&dir.path().join("calls.db")).unwrap();
     let (id, path) = finished_call(&mut store, dir.path(), "old");
     let mut roomy = disk_freeing(vec![path.clone()], LOW_FREE_BYTES, 1);
-    assert_eq!(free_space(&mut store, &mut roomy).unwrap(), 0);
+    let reserve = dir.path().join(RESERVE_FILE);
+    assert_eq!(free_space(&mut store, &reserve, &mut roomy).unwrap(), 0);
     assert!(path.is_file(), "a disk at the low mark keeps every recording");
+    assert_eq!(std::fs::metadata(&reserve).unwrap().len(), RESERVE_BYTES, "a roomy disk sets the reserve aside");
 
     let live_path = dir.path().join("live.wav");
     std::fs::write(&live_path, b"RIFF").unwrap();
@@ -131,11 +134,12 @@ fn free_space_leaves_roomy_disk_and_live_call() {
     store.set_recording_path(live, &live_path.display().to_string()).unwrap();
     // A disk that never frees up: every finished call's recording goes, the live one stays.
     let mut full = disk_freeing(Vec::new(), 1_000, 0);
-    assert_eq!(free_space(&mut store, &mut full).unwrap(), 1);
+    assert_eq!(free_space(&mut store, &reserve, &mut full).unwrap(), 1);
     assert!(!path.exists());
+    assert!(!reserve.exists(), "a full disk gets the reserve back");
     assert!(store.retention_marks(id).unwrap().0.is_some());
     assert!(live_path.is_file(), "the recording of a call in progress is never deleted");
 
     let mut unreadable = || -> std::io::Result<DiskSpace> { Err(std::io::Error::other("statvfs failed")) };
-    assert_eq!(free_space(&mut store, &mut unreadable).unwrap(), 0);
+    assert_eq!(free_space(&mut store, &reserve, &mut unreadable).unwrap(), 0);
 }

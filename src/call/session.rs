@@ -192,7 +192,8 @@ pub async fn run_call<L: Line>(
         tokio::task::spawn_blocking(move || -> Result<_, CallError> {
             let mut store = lock(&store);
             // A full disk would fail the call's first write: recordings go first.
-            crate::retention::free_space(&mut store, &mut || crate::store::disk::disk_space(&data_dir))?;
+            let reserve = data_dir.join(crate::store::disk::RESERVE_FILE);
+            crate::retention::free_space(&mut store, &reserve, &mut || crate::store::disk::disk_space(&data_dir))?;
             let id = store.start_call(&label, number.as_deref(), None)?;
             let path = recordings.join(format!("call-{id}.wav"));
             store.set_recording_path(id, &path.display().to_string())?;
