@@ -32,7 +32,7 @@ pub fn answer(tongue: Tongue, schedule: &Schedule, day: Option<&str>, now: Primi
     let date = match day {
         "today" => today,
         "tomorrow" => today.next_day()?,
-        name => next_on_or_after(today, weekday(name)?),
+        name => next_on_or_after(today, super::when::weekday(name)?),
     };
     let periods = periods(schedule, date);
     if date == today {
@@ -86,19 +86,6 @@ fn periods(schedule: &Schedule, date: Date) -> Vec<(u16, u16)> {
 fn next_on_or_after(today: Date, weekday: Weekday) -> Date {
     let ahead = (weekday.number_days_from_monday() + 7 - today.weekday().number_days_from_monday()) % 7;
     today.saturating_add(Duration::days(i64::from(ahead)))
-}
-
-fn weekday(name: &str) -> Option<Weekday> {
-    Some(match name {
-        "monday" => Weekday::Monday,
-        "tuesday" => Weekday::Tuesday,
-        "wednesday" => Weekday::Wednesday,
-        "thursday" => Weekday::Thursday,
-        "friday" => Weekday::Friday,
-        "saturday" => Weekday::Saturday,
-        "sunday" => Weekday::Sunday,
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

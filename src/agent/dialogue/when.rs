@@ -68,7 +68,8 @@ impl Preference {
     }
 }
 
-fn weekday(name: &str) -> Option<Weekday> {
+/// Returns the weekday of a lowercase English name ("monday").
+pub(super) fn weekday(name: &str) -> Option<Weekday> {
     Some(match name {
         "monday" => Weekday::Monday,
         "tuesday" => Weekday::Tuesday,
