@@ -7,7 +7,7 @@ CARGO ?= cargo
 BIN := target/release/standardiste
 ALLISON := /usr/share/asterisk/sounds/en_US_f_Allison
 
-.PHONY: all setup build models demo test bench deb arm64 clean-data
+.PHONY: all setup build models demo test test-power bench deb arm64 clean-data
 
 all: build
 
@@ -34,6 +34,11 @@ demo: models
 
 test: models
 	$(CARGO) test --release --workspace --no-fail-fast
+
+# The power-cut test: 200 calls, 8 SIGKILLs, a killed STT worker and a full disk
+# (about 3 minutes; not in `make test`, which is kept under an hour on two cores).
+test-power: models
+	$(CARGO) test --release --test power_cuts -- --ignored
 
 bench: models
 	$(BIN) bench --report bench/REPORT.md

@@ -1,4 +1,4 @@
-//! Power cuts across 200 calls: `standardiste serve` takes calls on four
+//! Power cuts across 200 calls: `standardiste serve` takes calls on eight
 //! simulated SIM7600 lines while the test kills it with SIGKILL at random
 //! moments, kills its speech-to-text worker once mid-call, and fills its disk.
 //! After the last restart:
@@ -33,7 +33,7 @@ use common::{fixture, line_audio, models_dir, stt_worker, workspace};
 use standardiste_modem::sim::{CallerAudio, CallerIdSpec, Device, IncomingCall, SimOptions, Simulator};
 
 /// Simulated SIM7600 lines, each taking one call at a time.
-const LINES: usize = 4;
+const LINES: usize = 8;
 /// Calls the simulators must see answered.
 const CALLS: usize = 200;
 /// SIGKILLs spread over the run, at random calls and random moments in them.
@@ -375,7 +375,10 @@ fn fill(path: &Path) -> u64 {
     written
 }
 
+// Outside `make test` for now: with it, a clean-clone CI run would come to
+// about 59 of its 60 minutes on two cores. `make test-power` runs it.
 #[test]
+#[ignore = "about 3 minutes; run with `make test-power`"]
 fn calls_survive_power_cuts() {
     let seed = std::env::var("STANDARDISTE_POWER_CUT_SEED")
         .ok()
