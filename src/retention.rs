@@ -58,9 +58,9 @@ pub fn sweep(store: &mut Store, profile: &BusinessProfile, now: OffsetDateTime) 
 /// Deletes the recordings of the oldest finished calls while `space` reports
 /// less than [`LOW_FREE_BYTES`] free, until it reports [`TARGET_FREE_BYTES`]
 /// or no recording is left. Transcripts and the database are kept: they are
-/// small, and the box needs them to go on working. While the disk is roomy
-/// it keeps the reserve file at `reserve`, and once less than the reserve's
-/// size is left it deletes that file, so the next calls can still be stored.
+/// small, and the box needs them to go on working. Once less than
+/// [`RESERVE_BYTES`] is left, it also deletes the reserve file at `reserve`,
+/// so that the next calls can still be stored.
 pub fn free_space(
     store: &mut Store,
     reserve: &Path,
@@ -74,11 +74,6 @@ pub fn free_space(
         }
     };
     if before.available >= LOW_FREE_BYTES {
-        match disk::keep_reserve(reserve) {
-            Ok(true) => tracing::info!(path = %reserve.display(), bytes = RESERVE_BYTES, "set disk space aside for a full disk"),
-            Ok(false) => {}
-            Err(error) => tracing::warn!(path = %reserve.display(), %error, "cannot write the disk space reserve"),
-        }
         return Ok(0);
     }
     let mut deleted = Vec::new();
@@ -110,7 +105,7 @@ pub fn free_space(
                 available = space().map_or(available, |now| now.available);
             }
             Ok(false) => {}
-            Err(error) => tracing::error!(path = %reserve.display(), %error, "cannot delete the disk space reserve"),
+            Err(error) => tracing::error!(path = %reserve.display(), %error, "cannot delete the disk space reserve; free space on the box"),
         }
     }
     match (deleted.first(), deleted.last()) {
@@ -130,6 +125,20 @@ pub fn free_space(
     Ok(deleted.len())
 }
 
+/// Writes the reserve file at `reserve` when it is missing and `space`
+/// reports at least [`LOW_FREE_BYTES`] free. It runs with the sweeps, not at
+/// each call, because writing 16 MiB would delay the call's start.
+pub fn keep_reserve(reserve: &Path, space: &mut dyn FnMut() -> std::io::Result<DiskSpace>) {
+    if !space().is_ok_and(|space| space.available >= LOW_FREE_BYTES) {
+        return;
+    }
+    match disk::keep_reserve(reserve) {
+        Ok(true) => tracing::info!(path = %reserve.display(), bytes = RESERVE_BYTES, "set disk space aside for a full disk"),
+        Ok(false) => {}
+        Err(error) => tracing::warn!(path = %reserve.display(), %error, "cannot write the disk space reserve; check that the data folder is writable"),
+    }
+}
+
 /// Returns the end time at or before which data kept `days` days is due.
 fn cutoff(now: OffsetDateTime, days: u32) -> String {
     let at = now - time::Duration::days(i64::from(days));
@@ -147,6 +156,7 @@ pub async fn sweep_now(engines: &Engines) {
         let mut swept = sweep(&mut store, &profile, OffsetDateTime::now_utc())?;
         let reserve = data_dir.join(disk::RESERVE_FILE);
         swept.recordings_for_space = free_space(&mut store, &reserve, &mut || disk::disk_space(&data_dir))?;
+        keep_reserve(&reserve, &mut || disk::disk_space(&data_dir));
         Ok::<_, StoreError>(swept)
     })
     .await;

@@ -2,7 +2,7 @@
 //! transcripts go when the profile's `[recording]` limits say, and only then.
 
 use standardiste::profile::BusinessProfile;
-use standardiste::retention::{free_space, sweep, Swept};
+use standardiste::retention::{free_space, keep_reserve, sweep, Swept};
 use standardiste::store::disk::{DiskSpace, LOW_FREE_BYTES, RESERVE_BYTES, RESERVE_FILE, TARGET_FREE_BYTES};
 use standardiste::store::{CallOutcome, NewTurn, Speaker, Store};
 use time::{Duration, OffsetDateTime};
@@ -126,6 +126,8 @@ fn free_space_leaves_roomy_disk_and_live_call() {
     let reserve = dir.path().join(RESERVE_FILE);
     assert_eq!(free_space(&mut store, &reserve, &mut roomy).unwrap(), 0);
     assert!(path.is_file(), "a disk at the low mark keeps every recording");
+    assert!(!reserve.exists(), "freeing space never writes the reserve");
+    keep_reserve(&reserve, &mut roomy);
     assert_eq!(std::fs::metadata(&reserve).unwrap().len(), RESERVE_BYTES, "a roomy disk sets the reserve aside");
 
     let live_path = dir.path().join("live.wav");
@@ -137,6 +139,8 @@ fn free_space_leaves_roomy_disk_and_live_call() {
     assert_eq!(free_space(&mut store, &reserve, &mut full).unwrap(), 1);
     assert!(!path.exists());
     assert!(!reserve.exists(), "a full disk gets the reserve back");
+    keep_reserve(&reserve, &mut full);
+    assert!(!reserve.exists(), "a full disk gets no new reserve");
     assert!(store.retention_marks(id).unwrap().0.is_some());
     assert!(live_path.is_file(), "the recording of a call in progress is never deleted");
 

@@ -13,7 +13,7 @@ pub const TARGET_FREE_BYTES: u64 = 2 * LOW_FREE_BYTES;
 
 /// Size of the reserve file: disk space set aside while the disk is roomy and
 /// given back once it is full, so that the call database can still take the
-/// calls that follow (a call's rows take a few kilobytes).
+/// calls that follow (a call's rows take a few kilobytes, an estimate).
 pub const RESERVE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Name of the reserve file in the data folder.
