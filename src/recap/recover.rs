@@ -21,12 +21,18 @@ pub async fn recover_recaps(engines: &Engines) -> usize {
     let now = engines.now();
     let result = tokio::task::spawn_blocking(move || -> Result<usize, StoreError> {
         let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let waiting = store.calls_awaiting_recap()?;
-        for &call_id in &waiting {
-            let facts = stored_facts(&store, &profile, call_id, delivery.link(call_id), now)?;
-            queue_recap(&mut store, &profile, facts)?;
+        let mut queued = 0;
+        for call_id in store.calls_awaiting_recap()? {
+            // One call's bad row must not hold back the others' recaps.
+            let facts = stored_facts(&store, &profile, call_id, delivery.link(call_id), now);
+            match facts.and_then(|facts| queue_recap(&mut store, &profile, facts)) {
+                Ok(_) => queued += 1,
+                Err(error) => {
+                    tracing::error!(call_id, %error, "failed to queue the recap of a call cut short; retried at the next start");
+                }
+            }
         }
-        Ok(waiting.len())
+        Ok(queued)
     })
     .await;
     match result {
