@@ -3,7 +3,7 @@
 //! The model is not asked: the small one confuses the time now, which its
 //! prompt states, with an opening time ("we open on Saturday at 13:51"
 //! asked on a Saturday afternoon), and such an answer can only be declined.
-//! The timetable already holds the answer, closures included.
+//! The timetable already contains the reply, closures included.
 
 use standardiste_booking::Schedule;
 use time::{Date, Duration, PrimitiveDateTime, Time, Weekday};
@@ -16,37 +16,38 @@ const LOOK_AHEAD_DAYS: i64 = 14;
 
 /// Builds the reply to a question about opening hours. `day` is the day the
 /// caller named, spelled as in the understanding ("today", "tomorrow", a
-/// lowercase English weekday); without one, the answer is about today, or
-/// about the next opening once today's hours are over. `None` when the
-/// profile gives no hours at all, so the model answers from the facts.
+/// lowercase English weekday). Without one, the reply covers today, or the
+/// next opening once today's hours are over. Returns `None` when the profile
+/// gives no hours at all, so that the model replies from the facts.
 pub fn answer(tongue: Tongue, schedule: &Schedule, day: Option<&str>, now: PrimitiveDateTime) -> Option<String> {
     let has_hours = schedule.weekly.iter().any(|day| !day.is_empty())
         || schedule.exceptions.values().any(|day| !day.is_empty());
     if !has_hours {
         return None;
     }
+
     let today = now.date();
-    let Some(day) = day else {
-        return Some(from_now(tongue, schedule, now));
-    };
     let date = match day {
-        "today" => today,
-        "tomorrow" => today.next_day()?,
-        name => next_on_or_after(today, super::when::weekday(name)?),
+        None => return Some(from_now(tongue, schedule, now)),
+        Some("today") => today,
+        Some("tomorrow") => today.next_day()?,
+        Some(name) => next_on_or_after(today, super::when::weekday(name)?),
     };
     let periods = periods(schedule, date);
+
     if date == today {
-        let minute = u16::from(now.hour()) * 60 + u16::from(now.minute());
-        return Some(if periods.is_empty() {
+        let reply = if periods.is_empty() {
             words::closed_on(tongue, &words::day(tongue, date, false))
-        } else if periods.iter().all(|&(_, close)| close <= minute) {
+        } else if periods.iter().all(|&(_, close)| close <= minute_of_day(now)) {
             // Over for today: the hours, and when the caller can come next.
             let spoken = words::periods(tongue, &periods);
-            format!("{} {}", words::was_open_today(tongue, &spoken), from_now(tongue, schedule, now))
+            format!("{} {}", words::was_open_today(tongue, &spoken), closed_now(tongue, schedule, now))
         } else {
             words::open_today(tongue, &words::periods(tongue, &periods))
-        });
+        };
+        return Some(reply);
     }
+
     // A closure or special hours are spoken with the date, so the caller
     // does not take them for every such weekday.
     let special = schedule.exceptions.contains_key(&date);
@@ -58,13 +59,19 @@ pub fn answer(tongue: Tongue, schedule: &Schedule, day: Option<&str>, now: Primi
     })
 }
 
-/// Today's hours while some are still to come, else the next opening.
+/// Builds today's hours while some are still to come, else the next opening.
 fn from_now(tongue: Tongue, schedule: &Schedule, now: PrimitiveDateTime) -> String {
-    let minute = u16::from(now.hour()) * 60 + u16::from(now.minute());
     let today = periods(schedule, now.date());
-    if today.iter().any(|&(_, close)| close > minute) {
-        return words::open_today(tongue, &words::periods(tongue, &today));
+    if today.iter().any(|&(_, close)| close > minute_of_day(now)) {
+        words::open_today(tongue, &words::periods(tongue, &today))
+    } else {
+        closed_now(tongue, schedule, now)
     }
+}
+
+/// Builds "closed now" with the next opening in the coming two weeks, or
+/// "closed today" when there is none.
+fn closed_now(tongue: Tongue, schedule: &Schedule, now: PrimitiveDateTime) -> String {
     let next = (1..=LOOK_AHEAD_DAYS).find_map(|ahead| {
         let date = now.date().checked_add(Duration::days(ahead))?;
         let &(open, _) = periods(schedule, date).first()?;
@@ -77,7 +84,11 @@ fn from_now(tongue: Tongue, schedule: &Schedule, now: PrimitiveDateTime) -> Stri
     }
 }
 
-/// Opening periods of one date, closures applied, as minutes from midnight.
+fn minute_of_day(now: PrimitiveDateTime) -> u16 {
+    u16::from(now.hour()) * 60 + u16::from(now.minute())
+}
+
+/// Returns the opening periods of one date, closures applied, as minutes from midnight.
 fn periods(schedule: &Schedule, date: Date) -> Vec<(u16, u16)> {
     schedule.hours_on(date).iter().map(|interval| (interval.open, interval.close)).collect()
 }

@@ -81,7 +81,7 @@ fn rules() -> Rules {
     }
 }
 
-/// The facts' hours: Saturday 09:00-12:00, closed the rest of the week.
+/// Returns the facts' hours: Saturday 09:00-12:00, closed the rest of the week.
 fn saturday_mornings() -> standardiste_booking::Schedule {
     let mut schedule = standardiste_booking::Schedule::default();
     schedule.weekly[5] = vec![standardiste_booking::Interval::hm(9, 0, 12, 0)];

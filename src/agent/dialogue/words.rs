@@ -323,9 +323,9 @@ pub fn callback_promise(tongue: Tongue, minutes: u32) -> String {
     )
 }
 
-/// Returns a weekday as the box speaks it; with `date`, also the day of the month
-/// and the month ("Thursday 24 December"), for a day whose hours differ
-/// from the usual week.
+/// Returns a weekday as the box speaks it. With `with_date`, the day of the
+/// month and the month follow ("Thursday 24 December"), for a day whose
+/// hours differ from the usual week.
 pub fn day(tongue: Tongue, date: time::Date, with_date: bool) -> String {
     let name = weekday(tongue, date.weekday());
     if !with_date {
@@ -341,10 +341,10 @@ pub fn day(tongue: Tongue, date: time::Date, with_date: bool) -> String {
     )
 }
 
-/// Opening periods as spoken: "from 08:30 to 12:30 and from 13:30 to 18:00".
+/// Returns opening periods as spoken: "from 08:30 to 12:30 and from 13:30 to 18:00".
 pub fn periods(tongue: Tongue, periods: &[(u16, u16)]) -> String {
     let clock = |minutes: u16| format!("{:02}:{:02}", minutes / 60, minutes % 60);
-    let each: Vec<String> = periods
+    let spoken: Vec<String> = periods
         .iter()
         .map(|&(open, close)| {
             let (open, close) = (clock(open), clock(close));
@@ -357,7 +357,7 @@ pub fn periods(tongue: Tongue, periods: &[(u16, u16)]) -> String {
         })
         .collect();
     let and = say!(tongue, en: " and ", fr: " et ", de: " und ", es: " y ");
-    each.join(&and)
+    spoken.join(&and)
 }
 
 pub fn open_on(tongue: Tongue, day: &str, periods: &str) -> String {

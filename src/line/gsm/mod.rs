@@ -608,8 +608,8 @@ impl Line for GsmLine {
             return;
         };
         // After an inferred hang-up (audio stopped, AT+CLCC failed) the call
-        // may still be up, so it is released. After the module's own report
-        // it is not: AT+CHUP would reject a new call ringing in meanwhile.
+        // may still be up, so it is released. After the module's own report it
+        // is not, because AT+CHUP would reject a new call ringing in meanwhile.
         if !call.ended_by_module {
             self.release_call().await;
         }
