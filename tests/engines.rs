@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use common::{model, profile, RUNTIME};
 use standardiste::agent::llm::{Llm, LlmEvent, Message, Role};
-use standardiste::agent::prompt::{instructions, messages, CallContext};
+use standardiste::agent::prompt::{instructions, messages, CallContext, UNDERSTANDING_RULES};
 use standardiste::audio::resample::Resampler;
 use standardiste::audio::{to_f32, LINE_RATE, MODEL_RATE};
 use standardiste::config::{LlmConfig, VadConfig};
@@ -247,6 +247,88 @@ fn damaged_model_is_rejected_by_hash() {
     assert!(error.contains("silero_vad.onnx is damaged"), "{error}");
     assert!(error.contains("1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3"), "{error}");
     assert!(error.contains("standardiste models fetch"), "{error}");
+}
+
+#[test]
+fn llm_keeps_the_reading_and_answering_prompts_cached() {
+    let llm = Llm::load(&model("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), &LlmConfig::default()).unwrap();
+    let answering = instructions(&profile());
+    let reading = format!("{answering}{UNDERSTANDING_RULES}");
+    let mut history = vec![Message {
+        role: Role::User,
+        content: "Do you open on Saturday?".to_string(),
+    }];
+    let warm = |system: &str, history: &[Message]| {
+        RUNTIME.block_on(llm.warm(messages(system, &CallContext::default(), history))).unwrap()
+    };
+    let first = warm(&reading, &history);
+    assert!(first.evaluated_tokens > 500, "{first:?}");
+    // The answering prompt's system message is the start of the reading
+    // one: that part is copied, not evaluated again.
+    let answer = warm(&answering, &history);
+    assert!(answer.evaluated_tokens < 100, "the answering prompt redid {} tokens", answer.evaluated_tokens);
+    history.push(Message {
+        role: Role::Assistant,
+        content: "Yes, from 9 to 12.".to_string(),
+    });
+    history.push(Message {
+        role: Role::User,
+        content: "Thank you.".to_string(),
+    });
+    // Each prompt still has its own tokens cached: only the new turns are evaluated.
+    for system in [&reading, &answering] {
+        let next = warm(system, &history);
+        assert!(next.evaluated_tokens < 40, "the next turn redid {} tokens", next.evaluated_tokens);
+    }
+}
+
+#[test]
+fn saved_system_prompt_loads_after_restart() {
+    let saved_in = tempfile::tempdir().unwrap();
+    let stable = instructions(&profile());
+    let prompt = messages(&stable, &CallContext::default(), &[]);
+    let path = model("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf");
+    let warm = |llm: &Llm| RUNTIME.block_on(llm.warm_saved(prompt.clone(), saved_in.path().to_path_buf())).unwrap();
+    let saved_files = || {
+        let mut names: Vec<String> = std::fs::read_dir(saved_in.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+
+    let first = Llm::load(&path, &LlmConfig::default()).unwrap();
+    let evaluated = warm(&first);
+    assert!(!evaluated.restored, "{evaluated:?}");
+    assert!(evaluated.evaluated_tokens > 200, "{evaluated:?}");
+    let files = saved_files();
+    assert_eq!(files.len(), 2, "a state and its digest: {files:?}");
+    let answer = ask(&first, "What is your address?");
+    drop(first);
+
+    // A new process loads the prompt instead of evaluating it, and answers
+    // the same words from it.
+    let second = Llm::load(&path, &LlmConfig::default()).unwrap();
+    let loaded = warm(&second);
+    assert!(loaded.restored, "{loaded:?}");
+    assert!(loaded.evaluated_tokens <= 1, "{loaded:?}");
+    assert_eq!(ask(&second, "What is your address?"), answer);
+    drop(second);
+
+    // A damaged file is evaluated again and replaced, not loaded.
+    let state = saved_in.path().join(files.iter().find(|name| name.ends_with(".kv")).unwrap());
+    let mut bytes = std::fs::read(&state).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&state, bytes).unwrap();
+    let third = Llm::load(&path, &LlmConfig::default()).unwrap();
+    let again = warm(&third);
+    assert!(!again.restored, "{again:?}");
+    assert_eq!(saved_files(), files);
+    drop(third);
+    let fourth = Llm::load(&path, &LlmConfig::default()).unwrap();
+    assert!(warm(&fourth).restored);
 }
 
 #[test]

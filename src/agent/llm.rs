@@ -2,12 +2,17 @@
 //!
 //! The model and its context are loaded once per process. Requests are served
 //! one at a time; each streams text pieces on a bounded channel and can be
-//! cancelled (barge-in) between tokens. The KV cache keeps the longest prefix
-//! that a new prompt shares with the previous one, so the system prompt is
-//! evaluated once and each turn only pays for the new words.
+//! cancelled (barge-in) between tokens.
+//!
+//! The KV cache holds one llama.cpp sequence per system prompt, up to
+//! [`CACHED_PROMPTS`]: a call alternates between the reading prompt and the
+//! answering prompt on question turns, and each keeps its own cached tokens.
+//! A request reuses the longest prefix its sequence shares with it, or the
+//! longer one another sequence shares (copied, not evaluated again), so the
+//! system prompt is evaluated once and each turn only pays for the new words.
 
 use std::num::NonZeroU32;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
@@ -24,6 +29,7 @@ use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 use llama_cpp_2::token::LlamaToken;
 use tokio::sync::mpsc;
 
+use super::saved_prompt;
 use crate::config::LlmConfig;
 use crate::speech::priority::SpeechPriority;
 
@@ -40,6 +46,10 @@ const BATCH_TOKENS: usize = 512;
 /// Prompt tokens evaluated between two chances to pause for a transcription:
 /// about a second of work on a two-core board, at little cost in speed.
 const PAUSE_TOKENS: usize = 64;
+
+/// System prompts whose tokens stay in the KV cache at once, one sequence
+/// each. Two covers a call: the reading prompt and the answering prompt.
+const CACHED_PROMPTS: usize = 2;
 
 /// Seed of the sampler, fixed so that the same prompt gives the same reply.
 const SAMPLER_SEED: u32 = 20_241_204;
@@ -86,6 +96,8 @@ pub struct GenerationStats {
     /// Prompt tokens that had to be evaluated (not found in the KV cache).
     pub evaluated_tokens: usize,
     pub generated_tokens: usize,
+    /// The prompt's keys and values came from a saved file.
+    pub restored: bool,
     pub prompt_ms: u64,
     pub generation_ms: u64,
     pub cancelled: bool,
@@ -105,6 +117,9 @@ struct Request {
     max_tokens: usize,
     /// GBNF grammar the output must follow, with `root` as its start rule.
     grammar: Option<Arc<str>>,
+    /// Folder of saved prompts: the prompt is loaded from there when it was
+    /// saved, and saved there once evaluated.
+    saved_in: Option<PathBuf>,
     cancel: Arc<AtomicBool>,
     events: mpsc::Sender<LlmEvent>,
 }
@@ -152,7 +167,7 @@ impl Llm {
         max_tokens: usize,
         cancel: Arc<AtomicBool>,
     ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
-        self.request(messages, None, max_tokens, cancel).await
+        self.request(messages, None, max_tokens, cancel, None).await
     }
 
     /// Like [`Llm::generate`], with every token constrained by a GBNF grammar
@@ -165,7 +180,7 @@ impl Llm {
         max_tokens: usize,
         cancel: Arc<AtomicBool>,
     ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
-        self.request(messages, Some(grammar), max_tokens, cancel).await
+        self.request(messages, Some(grammar), max_tokens, cancel, None).await
     }
 
     async fn request(
@@ -174,6 +189,7 @@ impl Llm {
         grammar: Option<Arc<str>>,
         max_tokens: usize,
         cancel: Arc<AtomicBool>,
+        saved_in: Option<PathBuf>,
     ) -> Result<mpsc::Receiver<LlmEvent>, LlmError> {
         let (events, receiver) = mpsc::channel(PIECE_QUEUE);
         self.requests
@@ -181,6 +197,7 @@ impl Llm {
                 messages,
                 max_tokens,
                 grammar,
+                saved_in,
                 cancel,
                 events,
             })
@@ -191,8 +208,19 @@ impl Llm {
 
     /// Evaluates a prompt without generating, so that its prefix is cached.
     pub async fn warm(&self, messages: Vec<Message>) -> Result<GenerationStats, LlmError> {
+        self.warm_request(messages, None).await
+    }
+
+    /// Like [`Llm::warm`], and loads the prompt's keys and values from the
+    /// folder `saved_in` when an earlier process saved them there; otherwise
+    /// saves them there once evaluated.
+    pub async fn warm_saved(&self, messages: Vec<Message>, saved_in: PathBuf) -> Result<GenerationStats, LlmError> {
+        self.warm_request(messages, Some(saved_in)).await
+    }
+
+    async fn warm_request(&self, messages: Vec<Message>, saved_in: Option<PathBuf>) -> Result<GenerationStats, LlmError> {
         let mut receiver = self
-            .generate(messages, 0, Arc::new(AtomicBool::new(false)))
+            .request(messages, None, 0, Arc::new(AtomicBool::new(false)), saved_in)
             .await?;
         while let Some(event) = receiver.recv().await {
             match event {
@@ -253,7 +281,11 @@ fn engine_thread(
         .with_n_ctx(NonZeroU32::new(config.context_tokens))
         .with_n_batch(BATCH_TOKENS as u32)
         .with_n_threads(threads)
-        .with_n_threads_batch(threads);
+        .with_n_threads_batch(threads)
+        .with_n_seq_max(CACHED_PROMPTS as u32)
+        // One pool of cells for all sequences, so a sequence may use the
+        // whole context and a copied prefix is shared, not duplicated.
+        .with_kv_unified(true);
     let context = match model.new_context(backend, params) {
         Ok(context) => context,
         Err(e) => {
@@ -265,9 +297,11 @@ fn engine_thread(
 
     let mut engine = Engine {
         model: &model,
+        model_identity: saved_prompt::model_identity(path),
         template,
         context,
-        cached: Vec::new(),
+        sequences: (0..CACHED_PROMPTS).map(|_| Sequence::default()).collect(),
+        clock: 0,
         temperature: config.temperature,
         priority,
     };
@@ -289,18 +323,57 @@ fn engine_thread(
 
 struct Engine<'m> {
     model: &'m LlamaModel,
+    /// Names the model in saved prompts' file names.
+    model_identity: String,
     template: LlamaChatTemplate,
     context: LlamaContext<'m>,
-    /// Tokens whose keys and values are in the KV cache, in order.
-    cached: Vec<LlamaToken>,
+    /// The KV cache's sequences; a sequence's id is its index.
+    sequences: Vec<Sequence>,
+    /// Counts requests, to find the sequence used least recently.
+    clock: u64,
     temperature: f32,
     priority: SpeechPriority,
+}
+
+/// One sequence of the KV cache.
+#[derive(Default)]
+struct Sequence {
+    /// The system message whose requests this sequence serves.
+    system: Option<String>,
+    /// Tokens whose keys and values are in the cache for this sequence, in order.
+    cached: Vec<LlamaToken>,
+    /// The request count when this sequence last served one.
+    used: u64,
 }
 
 impl Engine<'_> {
     fn forget_cache(&mut self) {
         self.context.clear_kv_cache();
-        self.cached.clear();
+        for sequence in &mut self.sequences {
+            *sequence = Sequence::default();
+        }
+    }
+
+    /// The sequence that serves prompts starting with `system`: the one that
+    /// already does, else an empty one, else the one used least recently.
+    fn sequence_for(&mut self, system: &str) -> usize {
+        self.clock += 1;
+        let index = self
+            .sequences
+            .iter()
+            .position(|s| s.system.as_deref() == Some(system))
+            .or_else(|| self.sequences.iter().position(|s| s.system.is_none()))
+            .unwrap_or_else(|| {
+                (0..self.sequences.len())
+                    .min_by_key(|&i| self.sequences[i].used)
+                    .unwrap_or(0)
+            });
+        let sequence = &mut self.sequences[index];
+        if sequence.system.as_deref() != Some(system) {
+            sequence.system = Some(system.to_string());
+        }
+        sequence.used = self.clock;
+        index
     }
 
     fn serve(&mut self, request: &Request) -> Result<GenerationStats, String> {
@@ -313,12 +386,25 @@ impl Engine<'_> {
             });
         }
         let tokens = self.fit_prompt(&request.messages, request.max_tokens)?;
-        let evaluated = self.evaluate_prompt(&tokens)?;
+        let system = request.messages.first().map_or("", |m| m.content.as_str());
+        let seq = self.sequence_for(system);
+        let saved = request
+            .saved_in
+            .as_deref()
+            .map(|dir| saved_prompt::path(dir, &self.model_identity, &tokens));
+        let restored = saved.as_deref().is_some_and(|file| self.restore(seq, &tokens, file));
+        let evaluated = self.evaluate_prompt(seq, &tokens, request.max_tokens)?;
+        if let Some(file) = saved.as_deref().filter(|file| !restored && !file.is_file()) {
+            if let Err(error) = saved_prompt::save(&self.context, seq, &self.sequences[seq].cached, file) {
+                tracing::warn!(error, "cannot save the evaluated system prompt; the next start evaluates it again");
+            }
+        }
         let prompt_ms = started.elapsed().as_millis() as u64;
         let mut stats = GenerationStats {
             prompt_tokens: tokens.len(),
             evaluated_tokens: evaluated,
             prompt_ms,
+            restored,
             ..GenerationStats::default()
         };
         if request.max_tokens == 0 {
@@ -326,7 +412,24 @@ impl Engine<'_> {
         }
 
         let generation_started = Instant::now();
-        let mut sampler = self.sampler(request.grammar.as_deref())?;
+        self.generate(seq, request, &mut stats)?;
+        stats.generation_ms = generation_started.elapsed().as_millis() as u64;
+        tracing::debug!(
+            prompt_tokens = stats.prompt_tokens,
+            evaluated = stats.evaluated_tokens,
+            prompt_ms = stats.prompt_ms,
+            generated = stats.generated_tokens,
+            generation_ms = stats.generation_ms,
+            constrained = request.grammar.is_some(),
+            "LLM request served"
+        );
+        Ok(stats)
+    }
+
+    /// Generates the reply into sequence `seq`, streaming its pieces, until
+    /// the model ends it, the token limit or a cancel.
+    fn generate(&mut self, seq: usize, request: &Request, stats: &mut GenerationStats) -> Result<(), String> {
+        let mut sampler = self.sampler();
         let mut constraint = match request.grammar.as_deref() {
             Some(grammar) => Some(
                 LlamaSampler::grammar(self.model, grammar, "root")
@@ -339,10 +442,10 @@ impl Engine<'_> {
         loop {
             if request.cancel.load(Ordering::Relaxed) {
                 stats.cancelled = true;
-                break;
+                return Ok(());
             }
             if stats.generated_tokens >= request.max_tokens {
-                break;
+                return Ok(());
             }
             let token = match constraint.as_mut() {
                 Some(grammar) => constrained_greedy(&self.context, grammar),
@@ -351,7 +454,7 @@ impl Engine<'_> {
                 None => sampler.sample(&self.context, -1),
             };
             if self.model.vocab().is_eog(token) {
-                break;
+                return Ok(());
             }
             stats.generated_tokens += 1;
             pending_bytes.extend(self.model.vocab().token_to_piece(token, false, None));
@@ -359,18 +462,25 @@ impl Engine<'_> {
             if !text.is_empty() && request.events.blocking_send(LlmEvent::Text(text)).is_err() {
                 // The receiver is gone because the call ended.
                 stats.cancelled = true;
-                break;
+                return Ok(());
             }
             batch.clear();
-            batch
-                .add(token, self.cached.len() as i32, &[0], true)
-                .map_err(|e| e.to_string())?;
-            self.priority.yield_to_speech();
-            self.context.decode(&mut batch).map_err(|e| format!("decode failed: {e}"))?;
-            self.cached.push(token);
+            let position = self.sequences[seq].cached.len() as i32;
+            batch.add(token, position, &[seq as i32], true).map_err(|e| e.to_string())?;
+            self.decode(&mut batch)?;
+            self.sequences[seq].cached.push(token);
         }
-        stats.generation_ms = generation_started.elapsed().as_millis() as u64;
-        Ok(stats)
+    }
+
+    /// Decodes a batch after pausing for a transcription in flight; a
+    /// failure empties the cache, whose state is then unknown.
+    fn decode(&mut self, batch: &mut LlamaBatch) -> Result<(), String> {
+        self.priority.yield_to_speech();
+        if let Err(e) = self.context.decode(batch) {
+            self.forget_cache();
+            return Err(format!("decode failed: {e}"));
+        }
+        Ok(())
     }
 
     /// Applies the chat template and tokenizes, dropping the oldest turns
@@ -419,50 +529,110 @@ impl Engine<'_> {
         }
     }
 
-    /// Brings the KV cache in line with `tokens` and leaves the logits of the
-    /// last token ready for sampling. Returns how many tokens were evaluated.
-    fn evaluate_prompt(&mut self, tokens: &[LlamaToken]) -> Result<usize, String> {
-        let shared = self
-            .cached
-            .iter()
-            .zip(tokens)
-            .take_while(|(a, b)| a == b)
-            .count();
+    /// Brings sequence `seq` of the KV cache in line with `tokens` and leaves
+    /// the logits of the last token ready for sampling, with room for
+    /// `max_tokens` more. Returns how many tokens were evaluated.
+    fn evaluate_prompt(&mut self, seq: usize, tokens: &[LlamaToken], max_tokens: usize) -> Result<usize, String> {
         // The last prompt token is always evaluated again, for its logits.
-        let keep = shared.min(tokens.len().saturating_sub(1));
-        if keep < self.cached.len() {
+        let most = tokens.len().saturating_sub(1);
+        let own = shared_prefix(&self.sequences[seq].cached, tokens).min(most);
+        self.truncate(seq, own)?;
+        let donor = (0..self.sequences.len())
+            .filter(|&other| other != seq)
+            .map(|other| (other, shared_prefix(&self.sequences[other].cached, tokens).min(most)))
+            .max_by_key(|&(_, shared)| shared)
+            .filter(|&(_, shared)| shared > own);
+        if let Some((other, shared)) = donor {
+            self.truncate(seq, 0)?;
             self.context
-                .clear_kv_cache_seq(Some(0), Some(keep as u32), None)
+                .copy_kv_cache_seq(other as i32, seq as i32, Some(0), Some(shared as u32))
                 .map_err(|e| e.to_string())?;
-            self.cached.truncate(keep);
+            self.sequences[seq].cached = tokens[..shared].to_vec();
         }
+        self.make_room(seq, tokens.len() + max_tokens)?;
+
+        let keep = self.sequences[seq].cached.len();
         let to_evaluate = &tokens[keep..];
         let mut batch = LlamaBatch::new(PAUSE_TOKENS, 1);
         for (chunk_index, chunk) in to_evaluate.chunks(PAUSE_TOKENS).enumerate() {
-            self.priority.yield_to_speech();
             batch.clear();
             let last_chunk = (chunk_index + 1) * PAUSE_TOKENS >= to_evaluate.len();
             for (i, &token) in chunk.iter().enumerate() {
-                let position = (self.cached.len()) as i32;
+                let position = self.sequences[seq].cached.len() as i32;
                 let logits = last_chunk && i + 1 == chunk.len();
-                batch.add(token, position, &[0], logits).map_err(|e| e.to_string())?;
-                self.cached.push(token);
+                batch.add(token, position, &[seq as i32], logits).map_err(|e| e.to_string())?;
+                self.sequences[seq].cached.push(token);
             }
-            if let Err(e) = self.context.decode(&mut batch) {
-                self.forget_cache();
-                return Err(format!("prompt evaluation failed: {e}"));
-            }
+            self.decode(&mut batch).map_err(|e| format!("prompt evaluation: {e}"))?;
         }
         Ok(to_evaluate.len())
     }
 
+    /// Loads the saved prompt `file` into sequence `seq` unless the sequence
+    /// already holds those tokens. Returns whether it was loaded.
+    fn restore(&mut self, seq: usize, tokens: &[LlamaToken], file: &Path) -> bool {
+        if shared_prefix(&self.sequences[seq].cached, tokens) + 1 >= tokens.len() || !file.is_file() {
+            return false;
+        }
+        let emptied = self.truncate(seq, 0).and_then(|()| self.make_room(seq, tokens.len()));
+        if let Err(error) = emptied {
+            tracing::warn!(error, "cannot make room for the saved system prompt");
+            return false;
+        }
+        match saved_prompt::load(&mut self.context, seq, file, tokens) {
+            Ok(()) => {
+                self.sequences[seq].cached = tokens.to_vec();
+                true
+            }
+            Err(error) => {
+                tracing::warn!(error, "the saved system prompt is unusable; evaluating it again");
+                false
+            }
+        }
+    }
+
+    /// Drops the tokens of sequence `seq` from position `keep` on.
+    fn truncate(&mut self, seq: usize, keep: usize) -> Result<(), String> {
+        if keep < self.sequences[seq].cached.len() {
+            self.context
+                .clear_kv_cache_seq(Some(seq as u32), Some(keep as u32), None)
+                .map_err(|e| e.to_string())?;
+            self.sequences[seq].cached.truncate(keep);
+        }
+        Ok(())
+    }
+
+    /// Empties the other sequences, least recently used first, until
+    /// `needed` tokens of sequence `seq` fit in the context even if no cell
+    /// were shared between sequences.
+    fn make_room(&mut self, seq: usize, needed: usize) -> Result<(), String> {
+        let n_ctx = self.context.n_ctx() as usize;
+        loop {
+            let others: usize = (0..self.sequences.len())
+                .filter(|&other| other != seq)
+                .map(|other| self.sequences[other].cached.len())
+                .sum();
+            if needed + others < n_ctx {
+                return Ok(());
+            }
+            let Some(victim) = (0..self.sequences.len())
+                .filter(|&other| other != seq && !self.sequences[other].cached.is_empty())
+                .min_by_key(|&other| self.sequences[other].used)
+            else {
+                return Ok(());
+            };
+            self.truncate(victim, 0)?;
+            self.sequences[victim] = Sequence::default();
+        }
+    }
+
     /// The sampler chain of free text; constrained output is decoded
     /// greedily instead (see [`constrained_greedy`]).
-    fn sampler(&self, grammar: Option<&str>) -> Result<LlamaSampler, String> {
-        if grammar.is_some() || self.temperature <= 0.0 {
-            return Ok(LlamaSampler::greedy());
+    fn sampler(&self) -> LlamaSampler {
+        if self.temperature <= 0.0 {
+            return LlamaSampler::greedy();
         }
-        Ok(LlamaSampler::chain_simple([
+        LlamaSampler::chain_simple([
             // A mild penalty on the last 64 tokens keeps a small model from
             // reciting the same fact twice.
             LlamaSampler::penalties(self.model.n_vocab(), 64, 1.1, 0.0, 0.0),
@@ -470,7 +640,7 @@ impl Engine<'_> {
             LlamaSampler::top_p(0.9, 1),
             LlamaSampler::temp(self.temperature),
             LlamaSampler::dist(SAMPLER_SEED),
-        ]))
+        ])
     }
 }
 
@@ -512,6 +682,11 @@ fn constrained_greedy(context: &LlamaContext<'_>, grammar: &mut LlamaSampler) ->
     };
     grammar.accept(token);
     token
+}
+
+/// How many leading tokens `a` and `b` have in common.
+fn shared_prefix(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
 
 /// Index of the largest finite value (0 when there is none).

@@ -7,5 +7,6 @@ pub mod dialogue;
 pub mod llm;
 pub mod prompt;
 pub mod reception;
+mod saved_prompt;
 pub mod sentences;
 pub mod understand;

@@ -139,14 +139,22 @@ impl Engines {
         let reading = format!("{}{}", self.instructions, crate::agent::prompt::UNDERSTANDING_RULES);
         let messages = crate::agent::prompt::messages(&reading, &Default::default(), &[]);
         let llm = self.llm.clone();
+        let saved_in = self.config.data_dir.join(SAVED_PROMPTS);
         tokio::spawn(async move {
-            match llm.warm(messages).await {
+            match llm.warm_saved(messages, saved_in).await {
+                Ok(stats) if stats.restored => {
+                    tracing::info!(tokens = stats.prompt_tokens, ms = stats.prompt_ms, "system prompt loaded as saved")
+                }
                 Ok(stats) => tracing::info!(tokens = stats.prompt_tokens, ms = stats.prompt_ms, "system prompt evaluated"),
                 Err(error) => tracing::warn!(%error, "cannot evaluate the system prompt ahead of the first call"),
             }
         });
     }
 }
+
+/// Folder of the data folder where the evaluated system prompt is saved,
+/// so that a restart loads it instead of evaluating it again.
+const SAVED_PROMPTS: &str = "cache";
 
 impl Engines {
     /// Watches the profile's file: each call starts with its latest valid version.
