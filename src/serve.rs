@@ -30,7 +30,10 @@ pub async fn answer_calls<L: LineDevice>(
 ) -> Result<Vec<CallSummary>, LineError> {
     let mut summaries = Vec::new();
     while max_calls.is_none_or(|max| summaries.len() < max) {
-        let caller = line.wait_for_call(policy).await?;
+        let caller = tokio::select! {
+            caller = line.wait_for_call(policy) => caller?,
+            () = engines.stopped() => break,
+        };
         tracing::info!(line = %line.label(), %caller, "call answered");
         engines.lines.set(line.label(), LineState::InCall);
         // Every event of the call carries its line, and its id once the
@@ -42,16 +45,8 @@ pub async fn answer_calls<L: LineDevice>(
         // already hung up this does nothing.
         line.hang_up().await;
         match result {
-            Ok(summary) => {
-                tracing::info!(
-                    line = %line.label(),
-                    call_id = summary.call_id,
-                    outcome = ?summary.outcome,
-                    duration_ms = summary.duration_ms,
-                    "call ended"
-                );
-                summaries.push(summary);
-            }
+            // The session logged the call's end.
+            Ok(summary) => summaries.push(summary),
             Err(error) => tracing::error!(line = %line.label(), %error, "call failed"),
         }
     }
@@ -76,6 +71,7 @@ pub async fn serve(
         tracing::warn!("no [[line]] in the settings file: no call will be answered until one is added; the web console runs");
     }
     let (stop, stopping) = tokio::sync::watch::channel(false);
+    engines.stopping = Some(stopping.clone());
     let mut tasks = tokio::task::JoinSet::new();
     for settings in &lines {
         engines.lines.add(&settings.name, settings.kind.name());
@@ -205,10 +201,8 @@ async fn run_line(
     tracing::info!(line = %settings.name, answer_on_ring = settings.answer_on_ring(), "line ready for calls");
     engines.lines.set(&settings.name, LineState::Ready);
     let policy = ProfilePolicy::new(engines.clone(), settings.answer_on_ring());
-    let result = tokio::select! {
-        result = answer_calls(&mut line, &engines, &policy, None, None) => result.map(|_| ()),
-        _ = stopping.changed() => Ok(()),
-    };
+    // A call in progress ends, and is stored, when the daemon stops.
+    let result = answer_calls(&mut line, &engines, &policy, None, None).await.map(|_| ());
     line.hang_up().await;
     match &result {
         Ok(()) => engines.lines.set(&settings.name, LineState::Stopped),

@@ -133,7 +133,8 @@ fn cx93010_full_duplex_call() {
 
 /// The daemon as an installer runs it: `standardiste serve` on a settings
 /// file whose `[[line]]` is a simulated GSM module. SIGTERM mid-call (what
-/// systemd sends) hangs the call up on the device before the process exits.
+/// systemd sends) hangs the call up on the device and stores the call's end
+/// before the process exits.
 #[test]
 fn serve_answers_and_hangs_up_on_sigterm() {
     let _serial = serial();
@@ -193,4 +194,16 @@ fn serve_answers_and_hangs_up_on_sigterm() {
     assert!(status.success(), "the daemon exits cleanly: {status}");
     assert!(simulator.wait_call_end(Duration::from_secs(5)), "the call ended");
     assert_eq!(simulator.report().calls[0].ended_by, Some(CallEnd::Host), "the daemon hung up on the device");
+
+    // Stored as the daemon stopped, not left open for the next start to close.
+    let database = rusqlite::Connection::open(dir.path().join("data/calls.db")).unwrap();
+    let (outcome, ended, duration, recording): (String, Option<String>, Option<i64>, String) = database
+        .query_row("SELECT outcome, ended_at, duration_ms, recording_path FROM calls", [], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })
+        .unwrap();
+    assert_eq!(outcome, "interrupted");
+    assert!(ended.is_some() && duration.is_some_and(|ms| ms > 3_000), "{ended:?} {duration:?}");
+    let wav = hound::WavReader::open(&recording).expect("the recording is a valid WAV");
+    assert!(wav.duration() > 3 * 8_000, "the recording holds the call: {} samples", wav.duration());
 }

@@ -43,6 +43,9 @@ pub struct Engines {
     pub clock: Option<time::PrimitiveDateTime>,
     /// State of each line, for the web console.
     pub lines: crate::line::board::LineBoard,
+    /// Turns true when the daemon is stopping: calls then end and are stored.
+    /// `None` (simulations, tests) never stops.
+    pub stopping: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 /// Files a model check found wrong, with the command that fixes them.
@@ -120,6 +123,7 @@ impl Engines {
             clock: None,
             profile_file: None,
             lines: Default::default(),
+            stopping: None,
         };
         engines.prepare().await;
         Ok(engines)
@@ -175,6 +179,16 @@ impl Engines {
                 self.profile.clone()
             }
         }
+    }
+
+    /// Completes once the daemon is stopping; never when it has no stop signal.
+    pub async fn stopped(&self) {
+        if let Some(mut stopping) = self.stopping.clone() {
+            if stopping.wait_for(|stopping| *stopping).await.is_ok() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await;
     }
 
     /// Returns the business's local time now, or the fixed clock of a simulation.

@@ -307,6 +307,11 @@ pub async fn run_call<L: Line>(
             Some((revision, result)) = transcript_events.recv() => session.on_transcript(revision, result).await,
             Some(event) = reply_events.recv() => session.on_reply(event).await,
             Some(answer) = answers.recv() => session.on_answer(answer).await,
+            () = engines.stopped() => {
+                session.note("the box is stopping".to_string());
+                line.hang_up().await;
+                break CallOutcome::Interrupted;
+            }
         }
     };
     let summary = session.finish(outcome).await?;

@@ -17,7 +17,8 @@ pub enum CallOutcome {
     Silence,
     /// The call reached its maximum duration.
     TimeLimit,
-    /// The process died during the call; found on the next start.
+    /// The box stopped during the call: stored as the daemon stopped, or
+    /// found on the next start after a crash or a power cut.
     Interrupted,
     /// The call stopped on an error that the box could not recover from.
     Failed,
