@@ -80,6 +80,7 @@ impl Engines {
             };
             std::fs::create_dir_all(&config.data_dir)
                 .map_err(|e| StartError(format!("cannot create {}: {e}", config.data_dir.display())))?;
+            crate::speech::stt::remove_stale_sockets(&config.data_dir);
             Stt::supervised(command, language, timeout)
                 .await
                 .map_err(|e| StartError(e.to_string()))?

@@ -7,7 +7,7 @@
 //! current, so a restarted worker is picked up by the next utterance; the one
 //! in flight fails and the call asks the caller to repeat.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -210,6 +210,33 @@ async fn supervise(command: WorkerCommand, uri: watch::Sender<Option<String>>, f
     }
 }
 
+/// Deletes the sockets in `dir` that no worker listens on any more
+/// (`stt-PID.sock`): a daemon killed by a signal or a power cut leaves its
+/// worker's behind. A socket that accepts a connection is left alone.
+pub fn remove_stale_sockets(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let is_worker_socket = name
+            .to_str()
+            .is_some_and(|name| name.starts_with("stt-") && name.ends_with(".sock"));
+        if !is_worker_socket {
+            continue;
+        }
+        let path = entry.path();
+        if let Err(error) = std::os::unix::net::UnixStream::connect(&path) {
+            if error.kind() == std::io::ErrorKind::ConnectionRefused {
+                match std::fs::remove_file(&path) {
+                    Ok(()) => tracing::debug!(path = %path.display(), "deleted a dead worker's socket"),
+                    Err(error) => tracing::warn!(path = %path.display(), %error, "cannot delete a dead worker's socket"),
+                }
+            }
+        }
+    }
+}
+
 /// Starts the worker and reads its `READY <uri>` line.
 async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String)> {
     // A socket file left by a worker that was killed would make bind fail.
@@ -265,4 +292,24 @@ async fn start_worker(command: &WorkerCommand) -> std::io::Result<(Child, String
         }
     });
     Ok((child, ready))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::net::UnixListener;
+
+    #[test]
+    fn only_dead_sockets_are_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join("stt-1.sock");
+        drop(UnixListener::bind(&dead).unwrap());
+        let live = dir.path().join("stt-2.sock");
+        let _listening = UnixListener::bind(&live).unwrap();
+        let other = dir.path().join("calls.db");
+        std::fs::write(&other, b"").unwrap();
+        super::remove_stale_sockets(dir.path());
+        assert!(!dead.exists());
+        assert!(live.exists());
+        assert!(other.exists());
+    }
 }
