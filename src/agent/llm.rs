@@ -4,7 +4,7 @@
 //! one at a time; each streams text pieces on a bounded channel and can be
 //! cancelled (barge-in) between tokens.
 //!
-//! The KV cache holds one llama.cpp sequence per system prompt, up to
+//! The KV cache keeps one llama.cpp sequence per system prompt, up to
 //! [`CACHED_PROMPTS`]: a call alternates between the reading prompt and the
 //! answering prompt on question turns, and each keeps its own cached tokens.
 //! A request reuses the longest prefix its sequence shares with it, or the
@@ -211,9 +211,9 @@ impl Llm {
         self.warm_request(messages, None).await
     }
 
-    /// Like [`Llm::warm`], and loads the prompt's keys and values from the
-    /// folder `saved_in` when an earlier process saved them there; otherwise
-    /// saves them there once evaluated.
+    /// Evaluates a prompt like [`Llm::warm`]. When an earlier process saved
+    /// its keys and values in the folder `saved_in`, they are loaded instead.
+    /// Otherwise they are saved there once evaluated.
     pub async fn warm_saved(&self, messages: Vec<Message>, saved_in: PathBuf) -> Result<GenerationStats, LlmError> {
         self.warm_request(messages, Some(saved_in)).await
     }
@@ -354,8 +354,8 @@ impl Engine<'_> {
         }
     }
 
-    /// The sequence that serves prompts starting with `system`: the one that
-    /// already does, else an empty one, else the one used least recently.
+    /// Returns the sequence that serves prompts starting with `system`: the
+    /// one that already does, else an empty one, else the least recently used.
     fn sequence_for(&mut self, system: &str) -> usize {
         self.clock += 1;
         let index = self
@@ -569,7 +569,7 @@ impl Engine<'_> {
     }
 
     /// Loads the saved prompt `file` into sequence `seq` unless the sequence
-    /// already holds those tokens. Returns whether it was loaded.
+    /// already contains those tokens. Returns whether it was loaded.
     fn restore(&mut self, seq: usize, tokens: &[LlamaToken], file: &Path) -> bool {
         if shared_prefix(&self.sequences[seq].cached, tokens) + 1 >= tokens.len() || !file.is_file() {
             return false;
@@ -684,7 +684,7 @@ fn constrained_greedy(context: &LlamaContext<'_>, grammar: &mut LlamaSampler) ->
     token
 }
 
-/// How many leading tokens `a` and `b` have in common.
+/// Counts the leading tokens that `a` and `b` have in common.
 fn shared_prefix(a: &[LlamaToken], b: &[LlamaToken]) -> usize {
     a.iter().zip(b).take_while(|(x, y)| x == y).count()
 }
