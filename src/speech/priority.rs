@@ -86,14 +86,22 @@ mod tests {
     fn pause_ends_with_transcription() {
         let priority = SpeechPriority::default();
         let guard = priority.begin();
+        let ended = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let waiter = {
             let priority = priority.clone();
-            std::thread::spawn(move || priority.yield_to_speech())
+            let ended = ended.clone();
+            std::thread::spawn(move || {
+                let waited = priority.yield_to_speech();
+                (waited, ended.load(std::sync::atomic::Ordering::SeqCst))
+            })
         };
         std::thread::sleep(Duration::from_millis(100));
+        // Set before the guard goes, so a waiter that returns on its own
+        // (not at the transcription's end) finds it still false.
+        ended.store(true, std::sync::atomic::Ordering::SeqCst);
         drop(guard);
-        let waited = waiter.join().unwrap();
-        assert!(waited >= Duration::from_millis(100), "returned before the transcription ended: {waited:?}");
+        let (waited, after_end) = waiter.join().unwrap();
+        assert!(after_end, "returned before the transcription ended, after {waited:?}");
         assert!(waited < MAX_PAUSE, "waited for the cap instead of the transcription: {waited:?}");
     }
 }
