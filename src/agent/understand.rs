@@ -21,8 +21,11 @@ pub const GRAMMAR: &str = r#"root ::= "{" ws "\"intent\":" ws "\"" intent "\"," 
 intent ::= "question" | "book" | "cancel" | "reschedule" | "message" | "person" | "emergency" | "yes" | "no" | "details" | "goodbye" | "other"
 text ::= "null" | "\"" char+ "\""
 phone ::= "null" | "\"" [+0-9] [0-9 ]+ "\""
-day ::= "null" | "\"" ( "today" | "tomorrow" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | [0-9] [0-9] [0-9] [0-9] "-" [0-9] [0-9] "-" [0-9] [0-9] ) "\""
-time ::= "null" | "\"" ( [0-2] [0-9] ":" [0-5] [0-9] | "morning" | "afternoon" | "evening" ) "\""
+day ::= "null" | "\"" ( "today" | "tomorrow" | "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | [0-9] [0-9] [0-9] [0-9] "-" month "-" dom ) "\""
+month ::= "0" [1-9] | "1" [0-2]
+dom ::= "0" [1-9] | [12] [0-9] | "3" [01]
+time ::= "null" | "\"" ( hour ":" [0-5] [0-9] | "morning" | "afternoon" | "evening" ) "\""
+hour ::= [01] [0-9] | "2" [0-3]
 urgency ::= "low" | "normal" | "high" | "emergency"
 bool ::= "true" | "false"
 lang ::= "en" | "fr" | "de" | "es" | "it"
