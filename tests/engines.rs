@@ -250,7 +250,7 @@ fn damaged_model_is_rejected_by_hash() {
 }
 
 #[test]
-fn llm_keeps_the_reading_and_answering_prompts_cached() {
+fn llm_caches_reading_and_answering_prompts() {
     let llm = Llm::load(&model("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"), &LlmConfig::default()).unwrap();
     let answering = instructions(&profile());
     let reading = format!("{answering}{UNDERSTANDING_RULES}");
@@ -307,7 +307,7 @@ fn saved_system_prompt_loads_after_restart() {
     let answer = ask(&first, "What is your address?");
     drop(first);
 
-    // A new process loads the prompt instead of evaluating it, and answers
+    // A new engine loads the prompt instead of evaluating it, and answers
     // the same words from it.
     let second = Llm::load(&path, &LlmConfig::default()).unwrap();
     let loaded = warm(&second);

@@ -534,12 +534,12 @@ impl Engine<'_> {
     /// `max_tokens` more. Returns how many tokens were evaluated.
     fn evaluate_prompt(&mut self, seq: usize, tokens: &[LlamaToken], max_tokens: usize) -> Result<usize, String> {
         // The last prompt token is always evaluated again, for its logits.
-        let most = tokens.len().saturating_sub(1);
-        let own = shared_prefix(&self.sequences[seq].cached, tokens).min(most);
+        let reusable = tokens.len().saturating_sub(1);
+        let own = shared_prefix(&self.sequences[seq].cached, tokens).min(reusable);
         self.truncate(seq, own)?;
         let donor = (0..self.sequences.len())
             .filter(|&other| other != seq)
-            .map(|other| (other, shared_prefix(&self.sequences[other].cached, tokens).min(most)))
+            .map(|other| (other, shared_prefix(&self.sequences[other].cached, tokens).min(reusable)))
             .max_by_key(|&(_, shared)| shared)
             .filter(|&(_, shared)| shared > own);
         if let Some((other, shared)) = donor {

@@ -43,8 +43,8 @@ pub struct Engines {
     pub clock: Option<time::PrimitiveDateTime>,
     /// State of each line, for the web console.
     pub lines: crate::line::board::LineBoard,
-    /// Turns true when the daemon is stopping: calls then end and are stored.
-    /// `None` (simulations, tests) never stops.
+    /// Stop signal, true once the daemon is stopping: calls then end and are
+    /// stored. `None` (simulations, tests) never stops.
     pub stopping: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
@@ -157,8 +157,8 @@ impl Engines {
     }
 }
 
-/// Folder of the data folder where the evaluated system prompt is saved,
-/// so that a restart loads it instead of evaluating it again.
+/// Subfolder of the data folder for the evaluated system prompt, so that a
+/// restart loads it instead of evaluating it again.
 const SAVED_PROMPTS: &str = "cache";
 
 impl Engines {
